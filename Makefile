@@ -1,0 +1,66 @@
+# r2p — common tasks. `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+BROWSER_PACKAGES := chromium libatomic1
+DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/postgres
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: run setup system-packages browser-packages test test-pg lint bench loadtest check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+setup: system-packages $(VENV)/.installed
+
+# WeasyPrint needs Pango and fonts; install them as root, else say what to install.
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Please install these system packages (for PDF export): $$missing"; fi; \
+	fi
+
+browser-packages:
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Browser tests need: $$missing (they are skipped without /usr/bin/chromium)"; fi; \
+	fi
+
+run: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py loaddemo
+	@echo "Serving on http://127.0.0.1:8000/  (log in at http://127.0.0.1:8000/accounts/login/)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup browser-packages
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-pg: setup browser-packages
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+check-deploy: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=r2p.settings.prod DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	DJANGO_ALLOWED_HOSTS=r2p.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: setup
+	$(PY) manage.py bench
+
+loadtest: setup
+	$(PY) manage.py loadtest
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,27 @@
+"""The domain model, one module per concept; import models from here."""
+
+from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
+from .citations import Citation, Source, SourceType
+from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
+from .publishing import Edition
+from .workflow import Assignment, AssignmentRole, Comment
+
+__all__ = [
+    "AssessmentItem",
+    "Assignment",
+    "AssignmentRole",
+    "Citation",
+    "Comment",
+    "Country",
+    "CountryAssessment",
+    "Cycle",
+    "Edition",
+    "Indicator",
+    "ItemKind",
+    "ItemStatus",
+    "Rating",
+    "Source",
+    "SourceType",
+    "ThematicArea",
+    "Trend",
+]

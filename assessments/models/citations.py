@@ -1,0 +1,137 @@
+"""The shared source library and the citations that notes make to it."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .assessment import AssessmentItem
+
+
+class SourceType(models.TextChoices):
+    """Kinds of source, stored as their CSL-JSON type names."""
+
+    REPORT = "report", "Report"
+    WEBPAGE = "webpage", "Web page"
+    NEWS_ARTICLE = "article-newspaper", "News article"
+    MAGAZINE_ARTICLE = "article-magazine", "Magazine article"
+    JOURNAL_ARTICLE = "article-journal", "Journal article"
+    BLOG_POST = "post-weblog", "Blog post"
+    BOOK = "book", "Book"
+    CHAPTER = "chapter", "Book chapter"
+    UN_DOCUMENT = "document", "UN document"
+    LEGISLATION = "legislation", "Legal instrument"
+    TREATY = "treaty", "Treaty"
+    DATASET = "dataset", "Dataset"
+    SPEECH = "speech", "Speech or statement"
+
+
+class SourceQuerySet(models.QuerySet):
+    def search(self, text: str) -> "SourceQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(key__icontains=text)
+            | Q(title__icontains=text)
+            | Q(author_text__icontains=text)
+            | Q(author_abbreviation__iexact=text)
+            | Q(url__icontains=text)
+            | Q(un_symbol__icontains=text)
+        )
+
+
+class Source(models.Model):
+    key = models.CharField("citation key", max_length=100, unique=True, help_text="Cite it in notes as [@key].")
+    type = models.CharField(max_length=20, choices=SourceType.choices, default=SourceType.REPORT)
+    authors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='CSL names: [{"family": "Kwok", "given": "Andre"}] or [{"literal": "Human Rights Watch"}].',
+    )
+    author_text = models.CharField(max_length=500, blank=True, editable=False, help_text="For search.")
+    author_abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. HRW")
+    issued_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for n.d.")
+    issued_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    issued_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500)
+    container_title = models.CharField(
+        max_length=300, blank=True, help_text="Newspaper, website or series the source appears in."
+    )
+    publisher = models.CharField(max_length=300, blank=True)
+    url = models.URLField("URL", max_length=1000, blank=True)
+    accessed = models.DateField(null=True, blank=True)
+    un_symbol = models.CharField("UN document symbol", max_length=100, blank=True)
+    note = models.TextField(blank=True)
+    csl_extra = models.JSONField(
+        default=dict, blank=True, help_text="CSL-JSON fields r2p has no column for, kept for round trips."
+    )
+    link_status = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    link_error = models.CharField(max_length=300, blank=True, editable=False)
+    link_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "link_status", "link_error", "link_checked_at"])
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key__regex=r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"), name="source_key_syntax"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_month__isnull=True) | Q(issued_month__gte=1, issued_month__lte=12),
+                name="source_issued_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_day__isnull=True) | Q(issued_day__gte=1, issued_day__lte=31),
+                name="source_issued_day_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        year = self.issued_year or "n.d."
+        return f"{self.author_abbreviation or self.author_text or '—'}, {year}. {self.title} [@{self.key}]"
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_author_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", args=[self.key])
+
+    def refresh_author_text(self) -> None:
+        self.author_text = "; ".join(
+            name.get("literal") or " ".join(filter(None, [name.get("given"), name.get("family")]))
+            for name in self.authors
+        )[:500]
+
+
+class CitationQuerySet(models.QuerySet):
+    def unresolved(self) -> "CitationQuerySet":
+        return self.filter(source__isnull=True)
+
+
+class Citation(models.Model):
+    """One `@key` in an item's notes; rebuilt from the notes each time they are saved."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveSmallIntegerField(help_text="Order of the citation within the notes.")
+    key = models.CharField(max_length=100)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="citation_unique_position_per_item"),
+        ]
+        indexes = [models.Index(fields=["key"], name="citation_key_idx")]
+
+    def __str__(self) -> str:
+        return f"[@{self.key}{', ' + self.locator if self.locator else ''}] in {self.item}"

@@ -1,0 +1,163 @@
+"""The methodology: cycles, their framework of thematic areas and indicators, the scale, and countries."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Rating(models.TextChoices):
+    """The five-level scale, strongest first; `points` gives each level's weight in the score."""
+
+    VERY_STRONG = "very_strong", "Very Strong"
+    STRONG = "strong", "Strong"
+    FAIR = "fair", "Fair"
+    WEAK = "weak", "Weak"
+    VERY_WEAK = "very_weak", "Very Weak"
+
+    @property
+    def points(self) -> int:
+        return RATING_POINTS[self.value]
+
+    @classmethod
+    def strongest_first(cls) -> list["Rating"]:
+        return sorted(cls, key=lambda rating: -RATING_POINTS[rating.value])
+
+    @classmethod
+    def from_label(cls, text: str) -> "Rating":
+        """Accept the stored key or the display label, in any case and spacing."""
+        wanted = " ".join(str(text).replace("_", " ").split()).casefold()
+        for rating in cls:
+            if wanted in (rating.label.casefold(), rating.value.replace("_", " ")):
+                return rating
+        raise ValueError(f"{text!r} is not a rating; use one of {', '.join(cls.labels)}")
+
+
+RATING_POINTS = {"very_strong": 4, "strong": 3, "fair": 2, "weak": 1, "very_weak": 0}
+MAX_POINTS = 4
+
+
+class Trend(models.TextChoices):
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+    UNCHANGED = "unchanged", "Unchanged"
+    NEW = "new", "New"
+
+    @classmethod
+    def from_label(cls, text: str) -> "Trend":
+        wanted = str(text).strip().casefold()
+        for trend in cls:
+            if wanted in (trend.label.casefold(), trend.value):
+                return trend
+        raise ValueError(f"{text!r} is not a trend; use one of {', '.join(cls.labels)}")
+
+
+class Cycle(models.Model):
+    year = models.PositiveSmallIntegerField(unique=True)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_cycle")
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Annex subtitle; defaults to 'Updated Assessment of R2P Implementation <year>'.",
+    )
+    introduction = models.TextField(
+        blank=True,
+        help_text="Standard introduction of every annex of this cycle. {country_in_text} is replaced by "
+        "the country's name as used in a sentence.",
+    )
+    ibid_enabled = models.BooleanField(
+        "use Ibid.", default=True, help_text="Cite a source repeated immediately as 'Ibid.'"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="cycle_year_range"),
+            models.CheckConstraint(condition=~Q(previous=models.F("id")), name="cycle_not_own_previous"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cycle-detail", args=[self.year])
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Updated Assessment of R2P Implementation {self.year}"
+
+
+class ThematicArea(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="thematic_areas")
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["cycle", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="thematicarea_unique_code_per_cycle"),
+            models.UniqueConstraint(fields=["cycle", "position"], name="thematicarea_unique_position_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cycle})"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_cycle(self, cycle: Cycle) -> "IndicatorQuerySet":
+        return self.filter(cycle=cycle).select_related("thematic_area").order_by("position")
+
+
+class Indicator(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="indicators")
+    thematic_area = models.ForeignKey(ThematicArea, on_delete=models.PROTECT, related_name="indicators")
+    code = models.CharField(
+        max_length=12, help_text="Stable letters-and-number code such as IHR-10; same code across cycles."
+    )
+    title = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(help_text="Order in the framework, 1..N.")
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="indicator_unique_code_per_cycle"),
+            models.UniqueConstraint(fields=["cycle", "position"], name="indicator_unique_position_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]+-[0-9]+$"), name="indicator_code_letters_dash_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class CountryQuerySet(models.QuerySet):
+    def by_code(self, code: str) -> "Country":
+        return self.get(code=code.upper())
+
+
+class Country(models.Model):
+    code = models.CharField("ISO alpha-3", max_length=3, unique=True)
+    alpha2 = models.CharField("ISO alpha-2", max_length=2, blank=True)
+    name = models.CharField(max_length=120, help_text="UN short official name, as in annex titles.")
+    name_in_text = models.CharField(
+        max_length=130, blank=True, help_text="Name in running text, e.g. 'the Republic of Korea'."
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{3}$"), name="country_code_alpha3"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sentence_name(self) -> str:
+        return self.name_in_text or self.name

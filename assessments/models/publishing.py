@@ -1,0 +1,43 @@
+"""Published editions: frozen, numbered, never changed after publication."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .assessment import CountryAssessment
+
+
+class EditionQuerySet(models.QuerySet):
+    def latest_first(self) -> "EditionQuerySet":
+        return self.order_by("-number")
+
+
+class Edition(models.Model):
+    country_assessment = models.ForeignKey(CountryAssessment, on_delete=models.PROTECT, related_name="editions")
+    number = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    errata = models.TextField(blank=True, help_text="What this edition corrects (from v2 on).")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the data snapshot.")
+    html = models.TextField(help_text="The rendered annex body, frozen at publication.")
+    snapshot = models.JSONField(help_text="The annex data (JSON export) frozen at publication.")
+
+    history = HistoricalRecords()
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country_assessment", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["country_assessment", "number"], name="edition_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_assessment} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        ca = self.country_assessment
+        return reverse("public:annex-edition", args=[ca.cycle.year, ca.country.code, self.number])

@@ -1,0 +1,77 @@
+"""Who works on which country assessment, and the review conversation on each item."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .assessment import AssessmentItem, CountryAssessment
+
+
+class AssignmentRole(models.TextChoices):
+    RESEARCHER = "researcher", "Researcher"
+    REVIEWER = "reviewer", "Reviewer"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def researchers(self) -> "AssignmentQuerySet":
+        return self.filter(role=AssignmentRole.RESEARCHER)
+
+    def reviewers(self) -> "AssignmentQuerySet":
+        return self.filter(role=AssignmentRole.REVIEWER)
+
+
+class Assignment(models.Model):
+    country_assessment = models.ForeignKey(CountryAssessment, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=12, choices=AssignmentRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country_assessment", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["country_assessment", "user", "role"], name="assignment_unique_user_role"),
+            models.CheckConstraint(condition=Q(role__in=AssignmentRole.values), name="assignment_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.country_assessment}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def open(self) -> "CommentQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+
+class Comment(models.Model):
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(resolved_at__isnull=False, resolved_by__isnull=False),
+                name="comment_resolved_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.item}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -1,0 +1,15 @@
+"""Test run: fast hashing, in-memory email, no lockouts between tests unless a test enables them."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["*"]
+
+# Tests serve static files through the finders; whitenoise need not warn that collectstatic never ran.
+WHITENOISE_AUTOREFRESH = True
