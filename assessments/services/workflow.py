@@ -1,0 +1,167 @@
+"""Editing and moving items through review: draft → in review → (changes requested → in review) → approved."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from assessments.models import AssessmentItem, ItemKind, ItemStatus
+from assessments.services import permissions
+from assessments.services.items import citations_sync
+
+
+class WorkflowError(ValidationError):
+    """A transition that the item's state does not allow, or that its content is not ready for."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """The item changed since the editor loaded it; nothing was saved."""
+
+    item: AssessmentItem
+    expected_version: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.item} was saved by someone else (version {self.item.version}) since you opened version "
+            f"{self.expected_version}"
+        )
+
+
+EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
+
+
+def _locked(item: AssessmentItem) -> AssessmentItem:
+    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL."""
+    return (
+        AssessmentItem.objects.select_for_update()
+        .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
+        .get(pk=item.pk)
+    )
+
+
+def _save(item: AssessmentItem, *, user, reason: str, fields: list[str]) -> None:
+    item.full_clean()
+    item._history_user = user
+    item._change_reason = reason
+    item.save(update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def item_update(
+    *, item: AssessmentItem, user, expected_version: int, reason: str = "edited", **changes
+) -> AssessmentItem:
+    """Save a draft edit made from `expected_version`; refuse it if someone saved in between."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    current = _locked(item)
+    if not permissions.can_edit_item(user, current):
+        raise PermissionDenied("You may not edit this item in its current state.")
+    if current.version != expected_version:
+        raise EditConflict(item=current, expected_version=expected_version)
+    if current.kind != ItemKind.INDICATOR:
+        changes = {"notes": changes.get("notes", current.notes)}
+    changed = [name for name, value in changes.items() if getattr(current, name) != value]
+    if not changed:
+        return current  # nothing changed: no new version, no history row
+    for name in changed:
+        setattr(current, name, changes[name])
+    current.version += 1
+    current.last_edited_by = user
+    _save(current, user=user, reason=reason, fields=[*changed, "version", "last_edited_by"])
+    if "notes" in changed:
+        citations_sync(items=[current], user=user, reason=reason)
+    return current
+
+
+def submission_problems(item: AssessmentItem) -> list[str]:
+    """What stops an item from being submitted for review (empty when it may be submitted)."""
+    from assessments.citations.validation import citation_problems
+
+    problems = []
+    if item.kind == ItemKind.INDICATOR and not item.rating:
+        problems.append("Choose a rating.")
+    if not item.notes.strip():
+        problems.append("Write the notes." if item.kind == ItemKind.INDICATOR else "Write the text.")
+    problems += citation_problems(item.notes)
+    return problems
+
+
+def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str) -> AssessmentItem:
+    current = _locked(item)
+    if not allowed(user, current):
+        raise PermissionDenied(f"You may not {reason.lower()} this item now (it is {current.get_status_display()}).")
+    current.status = to
+    _save(current, user=user, reason=reason, fields=["status"])
+    return current
+
+
+@transaction.atomic
+def item_submit(*, item: AssessmentItem, user) -> AssessmentItem:
+    """Send a draft (or returned) item to its reviewers."""
+    problems = submission_problems(_locked(item))
+    if problems:
+        raise WorkflowError(problems)
+    current = _transition(
+        item, allowed=permissions.can_submit_item, user=user, to=ItemStatus.IN_REVIEW, reason="submitted for review"
+    )
+    # Submitting counts as the author's change, so the four-eyes rule applies to the submitter too.
+    if current.last_edited_by_id != user.pk:
+        current.last_edited_by = user
+        current.save(update_fields=["last_edited_by"])
+    _notify(current, "submitted", user)
+    return current
+
+
+@transaction.atomic
+def item_approve(*, item: AssessmentItem, user, comment: str = "") -> AssessmentItem:
+    """Approve an item in review; its author cannot."""
+    current = _transition(
+        item, allowed=permissions.can_review_item, user=user, to=ItemStatus.APPROVED, reason="approved"
+    )
+    if comment.strip():
+        _comment(current, user, comment)
+    _notify(current, "approved", user)
+    return current
+
+
+@transaction.atomic
+def item_request_changes(*, item: AssessmentItem, user, comment: str) -> AssessmentItem:
+    """Return an item to its researchers with a comment saying what to change."""
+    if not comment.strip():
+        raise WorkflowError("Say what should change.")
+    current = _transition(
+        item,
+        allowed=permissions.can_review_item,
+        user=user,
+        to=ItemStatus.CHANGES_REQUESTED,
+        reason="changes requested",
+    )
+    _comment(current, user, comment)
+    _notify(current, "changes_requested", user)
+    return current
+
+
+@transaction.atomic
+def item_reopen(*, item: AssessmentItem, user, reason: str) -> AssessmentItem:
+    """An editor reopens an approved item to draft, saying why."""
+    if not reason.strip():
+        raise WorkflowError("Give a reason for reopening.")
+    current = _transition(
+        item, allowed=permissions.can_reopen_item, user=user, to=ItemStatus.DRAFT, reason=f"reopened: {reason.strip()}"
+    )
+    _notify(current, "reopened", user)
+    return current
+
+
+def _comment(item: AssessmentItem, user, body: str) -> None:
+    from assessments.services.comments import comment_create
+
+    comment_create(item=item, user=user, body=body)
+
+
+def _notify(item: AssessmentItem, event: str, user) -> None:
+    from assessments.services.notifications import notify_item_event
+
+    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user))
