@@ -160,7 +160,10 @@ HANDLED_BIBTEX = {
 
 
 def _unicode(text: str) -> str:
-    return re.sub(r"[{}]", "", latex_to_unicode(text)).strip() if text else ""
+    if not text:
+        return ""
+    text = re.sub(r"[{}]", "", latex_to_unicode(text)).strip()
+    return text.replace("---", "—").replace("--", "–")
 
 
 def _split_and(names: str) -> list[str]:
