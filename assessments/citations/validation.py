@@ -87,20 +87,22 @@ class CitationReport:
 
 def duplicate_candidates(sources: Iterable, library: Iterable) -> list[DuplicatePair]:
     """Library sources that look like one of `sources`: same URL (ignoring scheme, www, fragment, trailing /),
-    or the same title and year."""
+    or the same author, title and year (ignoring case and punctuation)."""
     by_url, by_title = defaultdict(list), defaultdict(list)
     for other in library:
         if other.url:
             by_url[normalised_url(other.url)].append(other)
-        by_title[(normalised_title(other.title), other.issued_year)].append(other)
+        by_title[(normalised_title(other.author_text), normalised_title(other.title), other.issued_year)].append(other)
     pairs, seen = [], set()
     for source in sources:
         matches = []
         if source.url:
             matches += [(other, "same URL") for other in by_url.get(normalised_url(source.url), [])]
         matches += [
-            (other, "same title and year")
-            for other in by_title.get((normalised_title(source.title), source.issued_year), [])
+            (other, "same author, title and year")
+            for other in by_title.get(
+                (normalised_title(source.author_text), normalised_title(source.title), source.issued_year), []
+            )
         ]
         for other, reason in matches:
             pair = tuple(sorted((source.pk, other.pk)))
@@ -129,6 +131,6 @@ def citation_report(items: list) -> CitationReport:
     report.missing_url = [source for source in cited if not source.url]
     report.missing_year = [source for source in cited if not source.issued_year]
     if cited:
-        library = Source.objects.only("pk", "key", "title", "url", "issued_year")
+        library = Source.objects.only("pk", "key", "title", "url", "issued_year", "author_text")
         report.duplicates = duplicate_candidates(cited, library)
     return report

@@ -74,7 +74,7 @@ class SourceDetailView(LibraryAccessMixin, DetailView):
             assessment = citation.item.country_assessment
             group = by_assessment.setdefault(assessment.pk, {"assessment": assessment, "rows": []})
             group["rows"].append(citation)
-        library = Source.objects.only("pk", "key", "title", "url", "issued_year")
+        library = Source.objects.only("pk", "key", "title", "url", "issued_year", "author_text")
         context.update(
             citing=list(by_assessment.values()),
             citation_count=sum(len(group["rows"]) for group in by_assessment.values()),
