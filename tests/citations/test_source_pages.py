@@ -127,7 +127,7 @@ def test_merge_is_post_only_and_for_editors(user_client, korea_2022):
 
 
 def test_merge_rewrites_notes_and_citations(user_client, korea_2022):
-    duplicate = SourceFactory(key="hrw-dup", title="South Korea: Events of 2021", url="")
+    SourceFactory(key="hrw-dup", title="South Korea: Events of 2021", url="", note="World Report 2022 chapter")
     item = korea_2022.items.get(indicator__code="DI-3")
     item.notes = item.notes.replace("@rsf-2022-south-korea]", "@hrw-dup, p. 2]")
     item.save()
@@ -147,6 +147,7 @@ def test_merge_rewrites_notes_and_citations(user_client, korea_2022):
     assert record.history_user.username == "editor"
     assert record.history_change_reason == "merge source hrw-dup into hrw-2022-south-korea"
     assert Source.history.filter(key="hrw-dup", history_type="-").exists()
+    assert Source.objects.get(key="hrw-2022-south-korea").note == "World Report 2022 chapter"  # empty field filled
 
 
 def test_import_in_the_browser_dry_run_then_confirm(user_client, demo):
