@@ -209,3 +209,25 @@ def test_item_page_shows_footnotes_and_unknown_keys(user_client, korea_2025):
 def test_nav_has_sources(user_client, demo):
     text = user_client("researcher").get(reverse("source-list")).content.decode()
     assert f'href="{reverse("source-list")}">Sources</a>' in text
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("source-create", []), ("source-edit", ["hrw-2022-south-korea"]), ("source-import", [])],
+)
+def test_form_pages_render_in_few_queries(user_client, demo, name, args, django_assert_max_num_queries):
+    client = user_client("researcher")
+    client.get(reverse(name, args=args))
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("code", ["BC-1", "IHR-10"])
+def test_item_page_queries_do_not_grow_with_footnotes(user_client, korea_2022, code, django_assert_max_num_queries):
+    item = korea_2022.items.get(indicator__code=code)
+    client = user_client("reviewer")
+    client.get(item.get_absolute_url())
+    with django_assert_max_num_queries(9):
+        response = client.get(item.get_absolute_url())
+    assert response.content.decode().count('class="fn-ref"') == (0 if code == "BC-1" else 3)
