@@ -18,6 +18,8 @@ KEY_PATTERN = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
 UNESCAPED_SEMICOLON = re.compile(r"(?<!\\);")
 CITATION_ITEM = re.compile(r"^\s*@(?P<key>" + KEY_PATTERN + r")\s*(?:,\s*(?P<locator>.*?))?\s*$", re.S)
 GROUP_START = re.compile(r"\[\s*@")
+# A bracketed group whose every part starts with @key (kept for callers that scan raw text; parsing uses the plugin).
+CITATION_GROUP = re.compile(r"\[(\s*@" + KEY_PATTERN + r"[^\[\]]*)\]")
 
 CITATION_TOKEN = "r2p_citation"  # a citation group; meta["refs"] holds its CitationRefs
 FOOTNOTE_TOKEN = "r2p_footnote"  # ^[...]; children hold its parsed inline content
