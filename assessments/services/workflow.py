@@ -77,14 +77,14 @@ def item_update(
 
 def submission_problems(item: AssessmentItem) -> list[str]:
     """What stops an item from being submitted for review (empty when it may be submitted)."""
-    from assessments.citations.validation import citation_problems
+    from assessments.citations.validation import citations_ready_for_review
 
     problems = []
     if item.kind == ItemKind.INDICATOR and not item.rating:
         problems.append("Choose a rating.")
     if not item.notes.strip():
         problems.append("Write the notes." if item.kind == ItemKind.INDICATOR else "Write the text.")
-    problems += citation_problems(item.notes)
+    problems += [f"{problem}." for problem in citations_ready_for_review(item)]
     return problems
 
 

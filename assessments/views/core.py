@@ -5,7 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, View
 
-from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKind, Source, ThematicArea
+from assessments.citations.pages import annex_render, item_render
+from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKind, ThematicArea
 from assessments.services.scoring import assessment_score, assessment_scores
 
 
@@ -70,6 +71,7 @@ class CountryAssessmentView(LoginRequiredMixin, DetailView):
             conclusion=next((item for item in items if item.kind == ItemKind.CONCLUSION), None),
             areas=[(area, by_area[area.pk]) for area in areas],
             score=assessment_score(self.object, ratings=[item.rating for item in indicator_items]),
+            annex=annex_render(items, cycle=self.object.cycle),
         )
         return context
 
@@ -88,9 +90,7 @@ class ItemDetailView(LoginRequiredMixin, DetailView):
             return get_object_or_404(items, kind=slug)
         return get_object_or_404(items, kind=ItemKind.INDICATOR, indicator__code=slug.upper())
 
-
-class SourceDetailView(LoginRequiredMixin, DetailView):
-    template_name = "assessments/source_detail.html"
-    slug_field = "key"
-    slug_url_kwarg = "key"
-    queryset = Source.objects.all()
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rendered"] = item_render(self.object, cycle=self.object.country_assessment.cycle)
+        return context

@@ -78,7 +78,7 @@ def test_submission_needs_rating_notes_and_known_sources(item, people):
     item = draft(item, people["researcher"], rating="fair", notes="Text.\n\nMore [@nowhere, p. 2].")
     with pytest.raises(WorkflowError) as refused:
         item_submit(item=item, user=people["researcher"])
-    assert refused.value.messages == ["Unknown source @nowhere (line 3, column 6)."]
+    assert refused.value.messages == ["Unknown citation key @nowhere (line 3, column 7)."]
 
 
 def test_stale_edit_is_refused_and_nothing_is_overwritten(item, people):

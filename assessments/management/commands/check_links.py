@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from assessments.models import Source
+from assessments.services.links import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, links_check
+
+
+class Command(BaseCommand):
+    help = "Check every cited source URL (bounded concurrency and timeout); record status and date per source."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+        parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="Seconds per request.")
+        parser.add_argument("--all", action="store_true", help="Check every source with a URL, cited or not.")
+
+    def handle(self, *args, concurrency: int, timeout: float, all: bool, **options):
+        sources = Source.objects.exclude(url="") if all else None
+        report = links_check(sources=sources, concurrency=concurrency, timeout=timeout)
+        for line in report.lines():
+            self.stdout.write(line)
+        self.stdout.write(f"{len(report.results)} URLs checked, {len(report.broken)} broken.")

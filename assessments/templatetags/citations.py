@@ -1,0 +1,19 @@
+"""Notes rendered with numbered footnotes: `{% notes_html annex item %}` with an annex from citations.pages."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def notes_html(annex, item) -> str:
+    """The item's notes as rendered in the annex (sanitised by the renderer), or nothing."""
+    rendered = annex.notes.get(item.pk) if annex is not None and item is not None else None
+    return mark_safe(rendered.html) if rendered else ""  # noqa: S308 (sanitised with nh3 in render.py)
+
+
+@register.simple_tag
+def unknown_keys_of(annex, item) -> list:
+    rendered = annex.notes.get(item.pk) if annex is not None and item is not None else None
+    return rendered.unknown_keys if rendered else []
