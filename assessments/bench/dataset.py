@@ -32,9 +32,46 @@ from assessments.services.scoring import derive_trend
 
 # Asia-Pacific and neighbours (beside the demo's Republic of Korea), so the benchmark reads like the region.
 REGION = [
-    "AUS", "BGD", "BRN", "KHM", "CHN", "FJI", "IND", "IDN", "JPN", "LAO", "MYS", "MNG", "MMR", "NPL",
-    "NZL", "PAK", "PNG", "PHL", "SGP", "LKA", "THA", "TLS", "VNM", "PRK", "BTN", "MDV", "AFG", "KAZ", "KGZ",
-    "TJK", "TKM", "UZB", "SLB", "VUT", "WSM", "TON", "KIR", "FSM", "PLW", "NRU",
+    "AUS",
+    "BGD",
+    "BRN",
+    "KHM",
+    "CHN",
+    "FJI",
+    "IND",
+    "IDN",
+    "JPN",
+    "LAO",
+    "MYS",
+    "MNG",
+    "MMR",
+    "NPL",
+    "NZL",
+    "PAK",
+    "PNG",
+    "PHL",
+    "SGP",
+    "LKA",
+    "THA",
+    "TLS",
+    "VNM",
+    "PRK",
+    "BTN",
+    "MDV",
+    "AFG",
+    "KAZ",
+    "KGZ",
+    "TJK",
+    "TKM",
+    "UZB",
+    "SLB",
+    "VUT",
+    "WSM",
+    "TON",
+    "KIR",
+    "FSM",
+    "PLW",
+    "NRU",
 ]
 CYCLES = [2019, 2022, 2025]
 WORDS = (
@@ -104,9 +141,9 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
         for year in CYCLES:
             assessment, created = CountryAssessment.objects.get_or_create(country=country, cycle=cycles[year])
             if not created and assessment.items.exists():
-                previous_ratings = dict(
-                    assessment.items.indicators().values_list("indicator__code", "rating")
-                ) or previous_ratings
+                previous_ratings = (
+                    dict(assessment.items.indicators().values_list("indicator__code", "rating")) or previous_ratings
+                )
                 continue
             finished = year < 2025
             items = [
@@ -175,7 +212,9 @@ def _citations_and_history(items, rng, now, researcher, reviewer, admin, revisio
     for item in items:
         for position, ref in enumerate(extract_citations(item.notes), start=1):
             citations.append(
-                Citation(item=item, position=position, key=ref.key, source_id=source_ids.get(ref.key), locator=ref.locator)
+                Citation(
+                    item=item, position=position, key=ref.key, source_id=source_ids.get(ref.key), locator=ref.locator
+                )
             )
     Citation.objects.bulk_create(citations, batch_size=1000)
 
@@ -187,7 +226,11 @@ def _citations_and_history(items, rng, now, researcher, reviewer, admin, revisio
         words = item.notes.split()
         for revision in range(1, revisions + 1):
             last = revision == revisions
-            reason = "created" if revision == 1 else ("approved" if last and item.status == ItemStatus.APPROVED else "edited")
+            reason = (
+                "created"
+                if revision == 1
+                else ("approved" if last and item.status == ItemStatus.APPROVED else "edited")
+            )
             history.append(
                 History(
                     id=item.pk,
@@ -212,8 +255,16 @@ def _citations_and_history(items, rng, now, researcher, reviewer, admin, revisio
     CitationHistory.objects.bulk_create(
         [
             CitationHistory(
-                id=c.pk, item_id=c.item_id, position=c.position, key=c.key, source_id=c.source_id, locator=c.locator,
-                history_date=now, history_change_reason="created", history_type="+", history_user_id=researcher.pk,
+                id=c.pk,
+                item_id=c.item_id,
+                position=c.position,
+                key=c.key,
+                source_id=c.source_id,
+                locator=c.locator,
+                history_date=now,
+                history_change_reason="created",
+                history_type="+",
+                history_user_id=researcher.pk,
             )
             for c in Citation.objects.filter(item__in=[item.pk for item in items])
         ],

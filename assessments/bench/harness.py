@@ -41,9 +41,11 @@ def pages() -> list[Page]:
         Page("annex HTML (staff draft)", "editor", lambda: _optional("annex-draft", korea(2022), fmt="html")),
         Page("regional overview", "editor", lambda: _optional("cycle-overview", year=2025)),
         Page("public annex", None, lambda: _optional("public:annex-latest", korea(2022))),
-        Page("admin change page", "admin", lambda: reverse(
-            "admin:assessments_assessmentitem_change", args=[korea_item(2025).pk]
-        )),
+        Page(
+            "admin change page",
+            "admin",
+            lambda: reverse("admin:assessments_assessmentitem_change", args=[korea_item(2025).pk]),
+        ),
     ]
     return candidates
 
@@ -58,8 +60,10 @@ def _optional(name: str, obj=None, **kwargs) -> str:
             ca = obj.country_assessment
             return reverse(name, args=[ca.cycle.year, ca.country.code, obj.slug])
         args = [obj.cycle.year, obj.country.code]
-        return reverse(name, args=args, kwargs=kwargs or None) if not kwargs else reverse(
-            name, kwargs={"year": obj.cycle.year, "country": obj.country.code, **kwargs}
+        return (
+            reverse(name, args=args, kwargs=kwargs or None)
+            if not kwargs
+            else reverse(name, kwargs={"year": obj.cycle.year, "country": obj.country.code, **kwargs})
         )
     except NoReverseMatch:
         return ""
