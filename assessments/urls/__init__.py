@@ -2,10 +2,11 @@
 
 from django.urls import include, path
 
-from . import core, public
+from . import core, overview, public
 
 urlpatterns = [
     path("", include((public.urlpatterns, "public"))),
+    path("", include(overview.urlpatterns)),
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
 ]

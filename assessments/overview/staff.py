@@ -1,0 +1,293 @@
+"""Live data for staff: the country assessments a user may see, with their items as they are now (drafts too)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+
+from assessments.models import (
+    AssessmentItem,
+    Assignment,
+    AssignmentRole,
+    CountryAssessment,
+    Cycle,
+    Edition,
+    Indicator,
+    ItemKind,
+)
+from assessments.services.permissions import is_editor
+from assessments.services.scoring import ScoreSummary, assessment_scores, derive_trend
+
+from .grid import Cell, Column, Distribution, Heatmap, Row, area_groups, distributions
+
+
+class Stage(models.TextChoices):
+    """Where a whole country assessment stands, derived from its items' statuses."""
+
+    NOT_STARTED = "not_started", "Not started"
+    DRAFTING = "drafting", "Drafting"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved, not published"
+    PUBLISHED = "published", "Published"
+    LEGACY = "legacy", "Legacy (score only)"
+
+
+STAGE_ORDER = {stage.value: position for position, stage in enumerate(Stage)}
+ITEM_SLOT = "ITEM-0"  # stands in for an indicator code when reversing the item URL once per country
+
+
+def visible_assessments(user, cycle: Cycle) -> QuerySet[CountryAssessment]:
+    """The cycle's country assessments the user may see: all for editors and admins, else their assignments.
+
+    The queryset form of `permissions.can_view_assessment`, so a list costs one query whatever its length.
+    """
+    assessments = CountryAssessment.objects.for_cycle(cycle)
+    if is_editor(user):
+        return assessments
+    return assessments.filter(pk__in=Assignment.objects.filter(user=user).values("country_assessment"))
+
+
+def stage_of(assessment: CountryAssessment) -> Stage:
+    """Needs the `with_progress()` counts and a `latest_edition` annotation."""
+    if not assessment.items_total:
+        return Stage.LEGACY
+    if assessment.items_approved == assessment.items_total:
+        return Stage.PUBLISHED if assessment.latest_edition else Stage.APPROVED
+    if assessment.items_changes_requested:
+        return Stage.CHANGES_REQUESTED
+    if assessment.items_in_review:
+        return Stage.IN_REVIEW
+    if assessment.items_drafted or assessment.items_approved:
+        return Stage.DRAFTING
+    return Stage.NOT_STARTED
+
+
+PROGRESS_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class ProgressSegment:
+    status: str
+    label: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass
+class OverviewRow:
+    assessment: CountryAssessment
+    stage: Stage
+    researchers: list[User] = field(default_factory=list)
+    reviewers: list[User] = field(default_factory=list)
+    scores: ScoreSummary | None = None
+
+    @property
+    def country(self):
+        return self.assessment.country
+
+    @property
+    def score(self) -> int | None:
+        if self.scores and self.scores.score is not None:
+            return self.scores.score
+        return self.assessment.legacy_score
+
+    @property
+    def previous_score(self) -> int | None:
+        return self.scores.previous_score if self.scores else None
+
+    @property
+    def change(self) -> int | None:
+        return self.scores.change if self.scores else None
+
+    @property
+    def progress(self) -> float | None:
+        total = self.assessment.items_total
+        return self.assessment.items_approved / total if total else None
+
+    @property
+    def assignees(self) -> list[User]:
+        return self.researchers + self.reviewers
+
+    @property
+    def progress_segments(self) -> list[ProgressSegment]:
+        """The approved / in review / returned / drafted shares as bar segments PROGRESS_WIDTH wide."""
+        assessment = self.assessment
+        total = assessment.items_total
+        if not total:
+            return []
+        parts = [
+            ("approved", "approved", assessment.items_approved),
+            ("in_review", "in review", assessment.items_in_review),
+            ("changes_requested", "returned", assessment.items_changes_requested),
+            ("draft", "drafted", assessment.items_drafted),
+        ]
+        segments, done = [], 0
+        for status, label, count in parts:
+            if count:
+                x = PROGRESS_WIDTH * done / total
+                done += count
+                segments.append(
+                    ProgressSegment(status, label, count, round(x, 2), round(PROGRESS_WIDTH * done / total - x, 2))
+                )
+        return segments
+
+
+@dataclass
+class Overview:
+    rows: list[OverviewRow]
+    stage_counts: list[tuple[Stage, int]]
+    assignees: list[User]
+
+
+def cycle_overview(*, cycle: Cycle, user, stage: str = "", assignee: str = "") -> Overview:
+    """Every visible country assessment of a cycle with stage, progress, assignees and scores (5 queries)."""
+    latest_edition = Edition.objects.filter(country_assessment=OuterRef("pk")).order_by("-number").values("number")[:1]
+    assessments = list(
+        visible_assessments(user, cycle)
+        .with_progress()
+        .annotate(latest_edition=Subquery(latest_edition))
+        .select_related("country", "cycle")
+        .order_by("country__name")
+    )
+    rows = {assessment.pk: OverviewRow(assessment, stage_of(assessment)) for assessment in assessments}
+    people: dict[int, User] = {}
+    assignments = (
+        Assignment.objects.filter(country_assessment__in=list(rows))
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    for assignment in assignments:
+        row = rows[assignment.country_assessment_id]
+        people.setdefault(assignment.user_id, assignment.user)
+        (row.researchers if assignment.role == AssignmentRole.RESEARCHER else row.reviewers).append(assignment.user)
+
+    counts = {stage_choice: 0 for stage_choice in Stage}
+    for row in rows.values():
+        counts[row.stage] += 1
+    selected = list(rows.values())
+    if stage:
+        selected = [row for row in selected if row.stage == stage]
+    if assignee == "none":
+        selected = [row for row in selected if not row.assignees]
+    elif assignee:
+        selected = [row for row in selected if any(person.username == assignee for person in row.assignees)]
+    scores = assessment_scores([row.assessment for row in selected])
+    for row in selected:
+        row.scores = scores[row.assessment.pk]
+    return Overview(
+        rows=selected,
+        stage_counts=[(stage_choice, count) for stage_choice, count in counts.items() if count],
+        assignees=sorted(people.values(), key=lambda person: (person.get_full_name() or person.username).casefold()),
+    )
+
+
+@dataclass
+class StaffGrid:
+    """The heatmap of live ratings and the rating distribution per thematic area."""
+
+    heatmap: Heatmap
+    distributions: list[Distribution]
+
+
+def cycle_grid(*, cycle: Cycle, user) -> StaffGrid:
+    """Countries × indicators with live ratings, trends and item statuses (5 queries)."""
+    indicators = {indicator.pk: indicator for indicator in Indicator.objects.for_cycle(cycle)}
+    columns = {
+        pk: Column(
+            code=indicator.code,
+            title=indicator.title,
+            area=indicator.thematic_area.name,
+            url=reverse("cycle-indicator", args=[cycle.year, indicator.code]),
+        )
+        for pk, indicator in indicators.items()
+    }
+    assessments = {
+        assessment.pk: assessment
+        for assessment in visible_assessments(user, cycle).select_related("country", "cycle").order_by("country__name")
+    }
+    rows_of_items = AssessmentItem.objects.filter(
+        country_assessment__in=list(assessments), kind=ItemKind.INDICATOR
+    ).values_list("country_assessment_id", "indicator_id", "rating", "trend", "status")
+    by_assessment: dict[int, dict[int, tuple[str, str, str]]] = {pk: {} for pk in assessments}
+    for assessment_pk, indicator_pk, rating, trend, status in rows_of_items:
+        by_assessment[assessment_pk][indicator_pk] = (rating, trend, status)
+    scores = assessment_scores(
+        assessments.values(),
+        ratings={pk: [rating for rating, _, _ in row.values()] for pk, row in by_assessment.items()},
+    )
+    rows = []
+    for pk, assessment in assessments.items():
+        # The item page URL (AssessmentItem.get_absolute_url) with one reverse() per country, not per cell.
+        item_url = reverse("item-edit", args=[cycle.year, assessment.country.code, ITEM_SLOT])
+        row_items = by_assessment[pk]
+        cells = []
+        for indicator_pk, column in columns.items():
+            if indicator_pk not in row_items:
+                cells.append(Cell(column))
+                continue
+            rating, trend, status = row_items[indicator_pk]
+            cells.append(Cell(column, rating, trend, item_url.replace(ITEM_SLOT, column.code), status))
+        summary = scores[pk]
+        rows.append(
+            Row(
+                code=assessment.country.code,
+                name=assessment.country.name,
+                url=assessment.get_absolute_url(),
+                score=summary.score if summary.score is not None else assessment.legacy_score,
+                previous_score=summary.previous_score,
+                change=summary.change,
+                cells=cells,
+            )
+        )
+    abbreviations = {indicator.thematic_area.name: indicator.thematic_area.code for indicator in indicators.values()}
+    area_names = list(dict.fromkeys(column.area for column in columns.values()))
+    pairs = ((columns[item_pk].area, item[0]) for row in by_assessment.values() for item_pk, item in row.items())
+    return StaffGrid(
+        heatmap=Heatmap(areas=area_groups(columns.values(), abbreviations), rows=rows),
+        distributions=distributions(pairs, area_names),
+    )
+
+
+@dataclass
+class IndicatorRow:
+    item: AssessmentItem
+    previous_rating: str = ""
+
+    @property
+    def expected_trend(self) -> str:
+        """The trend the previous cycle's rating implies, when that rating is known."""
+        if not self.previous_rating or not self.item.rating:
+            return ""
+        return derive_trend(self.item.rating, self.previous_rating)
+
+    @property
+    def trend_disagrees(self) -> bool:
+        return bool(self.expected_trend and self.item.trend and self.item.trend != self.expected_trend)
+
+
+def indicator_across_countries(*, cycle: Cycle, indicator: Indicator, user) -> list[IndicatorRow]:
+    """One indicator's items in every visible country, with last cycle's rating beside each (2 queries)."""
+    items = list(
+        AssessmentItem.objects.filter(
+            country_assessment__in=visible_assessments(user, cycle), kind=ItemKind.INDICATOR, indicator=indicator
+        )
+        .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
+        .order_by("country_assessment__country__name")
+    )
+    previous = {}
+    if cycle.previous_id and items:
+        previous = dict(
+            AssessmentItem.objects.filter(
+                country_assessment__cycle_id=cycle.previous_id,
+                country_assessment__country__in=[item.country_assessment.country_id for item in items],
+                kind=ItemKind.INDICATOR,
+                indicator__code=indicator.code,
+            )
+            .exclude(rating="")
+            .values_list("country_assessment__country_id", "rating")
+        )
+    return [IndicatorRow(item, previous.get(item.country_assessment.country_id, "")) for item in items]
