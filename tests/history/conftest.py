@@ -1,0 +1,29 @@
+import pytest
+
+from assessments.services.workflow import item_update
+
+
+@pytest.fixture
+def people(demo, django_user_model):
+    """The demo users by name: researcher and reviewer (assigned to Korea 2025), editor, admin."""
+    return {
+        name: django_user_model.objects.get(username=name) for name in ["researcher", "reviewer", "editor", "admin"]
+    }
+
+
+@pytest.fixture
+def item(korea_2025):
+    """Korea 2025's BC-1, a draft with no revision but its creation."""
+    return korea_2025.items.select_related("country_assessment__country", "country_assessment__cycle").get(
+        indicator__code="BC-1"
+    )
+
+
+@pytest.fixture
+def edit():
+    """Save an edit through the service as `user`, from the item's current version."""
+
+    def save(item, user, reason="edited", **changes):
+        return item_update(item=item, user=user, expected_version=item.version, reason=reason, **changes)
+
+    return save
