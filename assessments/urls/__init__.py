@@ -2,9 +2,10 @@
 
 from django.urls import include, path
 
-from . import core, public
+from . import core, history, public
 
 urlpatterns = [
     path("", include((public.urlpatterns, "public"))),
+    path("", include(history.urlpatterns)),  # before core: see assessments/urls/history.py
     *core.urlpatterns,
 ]
