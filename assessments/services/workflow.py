@@ -34,7 +34,7 @@ EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
 def _locked(item: AssessmentItem) -> AssessmentItem:
     """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL."""
     return (
-        AssessmentItem.objects.select_for_update()
+        AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
         .get(pk=item.pk)
     )
