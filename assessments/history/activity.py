@@ -19,7 +19,7 @@ from assessments.models import (
 )
 
 KINDS = {
-    "item": "Item edits and reviews",
+    "item": "Edits and reviews",
     "comment": "Comments",
     "citation": "Citations",
     "assignment": "Assignments",

@@ -17,6 +17,7 @@ from assessments.rendering import sanitize_html
 
 # Words, runs of whitespace (kept, so line breaks survive), and runs of other characters (punctuation).
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]+")
+WORD = re.compile(r"\w+")
 
 
 def tokens(text: str) -> list[str]:
@@ -39,13 +40,17 @@ def word_diff_html(old: str, new: str) -> SafeString:
     return mark_safe(sanitize_html("".join(parts)))
 
 
+def _words(token_list: list[str]) -> int:
+    return sum(1 for token in token_list if WORD.fullmatch(token))
+
+
 def diff_counts(old: str, new: str) -> tuple[int, int]:
-    """How many words were deleted and inserted (whitespace not counted)."""
+    """How many words were deleted and inserted (whitespace and punctuation not counted)."""
     before, after = tokens(old), tokens(new)
     deleted = inserted = 0
     for op, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
         if op in ("delete", "replace"):
-            deleted += sum(1 for token in before[i1:i2] if not token.isspace())
+            deleted += _words(before[i1:i2])
         if op in ("insert", "replace"):
-            inserted += sum(1 for token in after[j1:j2] if not token.isspace())
+            inserted += _words(after[j1:j2])
     return deleted, inserted
