@@ -29,12 +29,17 @@ def _normalised(field: models.Field, value):
 
 
 def differs(history_model, instance, latest: dict | None) -> bool:
-    """Whether `instance` differs in any tracked field from `latest` (a `values()` row of its latest record)."""
+    """Whether `instance` differs in any tracked field from `latest` (a `values()` row of its latest record).
+
+    Deferred fields were not loaded, so this save cannot have changed them: they are not compared (and not
+    fetched one query each)."""
     if latest is None or latest.get("history_type") == "-":
         return True
+    deferred = instance.get_deferred_fields()
     return any(
         _normalised(field, getattr(instance, field.attname)) != _normalised(field, latest[field.attname])
         for field in history_model.tracked_fields
+        if field.attname not in deferred
     )
 
 

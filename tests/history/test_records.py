@@ -89,6 +89,16 @@ def test_no_change_check_costs_one_indexed_query(item):
     assert len(queries) == 2  # UPDATE, SELECT: nothing recorded
 
 
+def test_deferred_fields_are_not_fetched_to_compare(item):
+    partial = AssessmentItem.objects.only("id", "status").get(pk=item.pk)
+    with CaptureQueriesContext(connection) as queries:
+        partial.save(update_fields=["status"])
+    assert len(queries) == 2  # UPDATE, SELECT latest historical row: no query per deferred field, no row
+    partial.status = "in_review"
+    partial.save(update_fields=["status"])
+    assert item.history.first().status == "in_review"
+
+
 def test_bulk_update_records_only_changed_objects(korea_2025):
     items = list(korea_2025.items.all())
     items[0].notes = "Only this one changes."

@@ -221,3 +221,29 @@ QUERIES = {
     "since": 5 + 4,  # revision count, last approved revision, its number, revisions since
     "activity": 5 + 5,  # feed count, feed page, people and items on the page, people to filter by
 }
+
+
+def test_narrative_item_history_and_revert(user_client, korea_2025, people, edit):
+    overview = korea_2025.items.select_related("country_assessment__country", "country_assessment__cycle").get(
+        kind="overview"
+    )
+    overview = edit(overview, people["researcher"], notes="Korea is a democracy.")
+    overview = edit(overview, people["researcher"], notes="Korea is a vibrant democracy.")
+    client = user_client("researcher")
+    text = client.get(urls(overview)["history"]).content.decode()
+    assert '<ins class="diff-ins">vibrant </ins>' in text and "Rating" not in text
+    first_edit = timeline.item_history(overview).get(version=2)
+    client.post(
+        reverse("item-history-revert", args=[2025, "KOR", "overview"]),
+        {"revision": first_edit.pk, "version": overview.version},
+    )
+    overview.refresh_from_db()
+    assert overview.notes == "Korea is a democracy."
+
+
+def test_compare_ignores_revisions_of_other_items(user_client, item, korea_2025, people, edit):
+    other = korea_2025.items.get(indicator__code="BC-2")
+    foreign = timeline.item_history(other).first()
+    own = timeline.item_history(item).first()
+    response = user_client("editor").get(urls(item)["history"], {"a": foreign.pk, "b": own.pk})
+    assert response.context["comparison"] is None
