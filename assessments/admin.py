@@ -1,8 +1,8 @@
 """Django admin for administrators: every model, searchable and filterable, with history."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.history.admin import ScopedHistoryAdmin
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -57,7 +57,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(CountryAssessment)
-class CountryAssessmentAdmin(SimpleHistoryAdmin):
+class CountryAssessmentAdmin(ScopedHistoryAdmin):
     list_display = ["country", "cycle", "legacy_score", "updated_at"]
     list_filter = ["cycle"]
     search_fields = ["country__name", "country__code"]
@@ -78,7 +78,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(AssessmentItem)
-class AssessmentItemAdmin(SimpleHistoryAdmin):
+class AssessmentItemAdmin(ScopedHistoryAdmin):
     list_display = ["__str__", "kind", "rating", "trend", "status", "last_edited_by", "updated_at"]
     list_filter = ["country_assessment__cycle", "status", "kind", "rating", "trend"]
     search_fields = ["country_assessment__country__name", "indicator__code", "notes"]
@@ -94,14 +94,14 @@ class AssessmentItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ScopedHistoryAdmin):
     list_display = ["key", "author_text", "issued_year", "title", "type", "link_status"]
     list_filter = ["type", "issued_year"]
     search_fields = ["key", "title", "author_text", "author_abbreviation", "url", "un_symbol"]
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(ScopedHistoryAdmin):
     list_display = ["key", "locator", "item", "source"]
     search_fields = ["key", "locator"]
     list_select_related = [
@@ -114,7 +114,7 @@ class CitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(ScopedHistoryAdmin):
     list_display = ["country_assessment", "user", "role", "created_at"]
     list_filter = ["role", "country_assessment__cycle"]
     search_fields = ["user__username", "country_assessment__country__name"]
@@ -123,7 +123,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(SimpleHistoryAdmin):
+class CommentAdmin(ScopedHistoryAdmin):
     list_display = ["item", "author", "created_at", "resolved_at"]
     list_filter = ["resolved_at"]
     search_fields = ["body", "author__username"]
@@ -131,7 +131,7 @@ class CommentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(SimpleHistoryAdmin):
+class EditionAdmin(ScopedHistoryAdmin):
     list_display = ["country_assessment", "number", "published_at", "published_by", "content_hash"]
     list_filter = ["country_assessment__cycle"]
     readonly_fields = [field.name for field in Edition._meta.fields]

@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from assessments.history.records import ChangeOnlyHistoricalRecords
 
 from .framework import Country, Cycle, Indicator, Rating, Trend
 
@@ -40,7 +41,7 @@ class CountryAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = ChangeOnlyHistoricalRecords(excluded_fields=["updated_at"])
     objects = CountryAssessmentQuerySet.as_manager()
 
     class Meta:
@@ -124,7 +125,10 @@ class AssessmentItem(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = ChangeOnlyHistoricalRecords(
+        excluded_fields=["updated_at"],
+        indexes=[models.Index(fields=["country_assessment", "history_date"], name="hist_item_ca_date_idx")],
+    )
     objects = AssessmentItemQuerySet.as_manager()
 
     class Meta:

@@ -3,7 +3,8 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from assessments.history.records import ChangeOnlyHistoricalRecords
 
 from .assessment import AssessmentItem
 
@@ -72,7 +73,9 @@ class Source(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "link_status", "link_error", "link_checked_at"])
+    history = ChangeOnlyHistoricalRecords(
+        excluded_fields=["updated_at", "link_status", "link_error", "link_checked_at"]
+    )
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -123,7 +126,9 @@ class Citation(models.Model):
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="citations")
     locator = models.CharField(max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = ChangeOnlyHistoricalRecords(
+        indexes=[models.Index(fields=["item", "history_date"], name="hist_citation_item_date_idx")]
+    )
     objects = CitationQuerySet.as_manager()
 
     class Meta:

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+
+from assessments.history.records import ChangeOnlyHistoricalRecords
 
 from .assessment import CountryAssessment
 
@@ -24,7 +25,9 @@ class Edition(models.Model):
     html = models.TextField(help_text="The rendered annex body, frozen at publication.")
     snapshot = models.JSONField(help_text="The annex data (JSON export) frozen at publication.")
 
-    history = HistoricalRecords()
+    history = ChangeOnlyHistoricalRecords(
+        indexes=[models.Index(fields=["country_assessment", "history_date"], name="hist_edition_ca_date_idx")]
+    )
     objects = EditionQuerySet.as_manager()
 
     class Meta:

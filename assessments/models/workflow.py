@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from assessments.history.records import ChangeOnlyHistoricalRecords
 
 from .assessment import AssessmentItem, CountryAssessment
 
@@ -27,7 +28,9 @@ class Assignment(models.Model):
     role = models.CharField(max_length=12, choices=AssignmentRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = ChangeOnlyHistoricalRecords(
+        indexes=[models.Index(fields=["country_assessment", "history_date"], name="hist_assignment_ca_date_idx")]
+    )
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -56,7 +59,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = ChangeOnlyHistoricalRecords(
+        indexes=[models.Index(fields=["item", "history_date"], name="hist_comment_item_date_idx")]
+    )
     objects = CommentQuerySet.as_manager()
 
     class Meta:

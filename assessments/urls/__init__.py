@@ -2,11 +2,13 @@
 
 from django.urls import include, path
 
-from . import core, overview, public
+from . import core, history, overview, public
 
 urlpatterns = [
     path("", include((public.urlpatterns, "public"))),
+    # Before core: core's catch-all item route would otherwise take `activity/`, `overview/`, …
     path("", include(overview.urlpatterns)),
+    path("", include(history.urlpatterns)),
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
 ]

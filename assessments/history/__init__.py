@@ -1,0 +1,1 @@
+"""Revision history: change-only historical records, timelines, comparisons and the activity feed."""

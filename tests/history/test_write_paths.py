@@ -1,0 +1,167 @@
+"""Every write path writes exactly one historical row per object it changes, with the acting user and a reason,
+and none for objects it leaves unchanged."""
+
+import pytest
+
+from assessments.demo.loader import demo_load
+from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, ItemStatus, Source
+from assessments.services.comments import comment_create, comment_resolve
+from assessments.services.history import item_revert
+from assessments.services.items import citations_sync
+from assessments.services.workflow import item_approve, item_reopen, item_request_changes, item_submit
+from tests.factories import SourceFactory
+from tests.history.helpers import history_rows, new_rows
+
+
+def latest(model, obj):
+    return model.history.filter(id=obj.pk).select_related("history_user").first()
+
+
+def test_service_edit(item, people, edit):
+    SourceFactory(key="hrw-2024")
+    SourceFactory(key="ai-2024")
+    before = history_rows()
+    item = edit(item, people["researcher"], rating="fair", notes="One [@hrw-2024, p. 2]. Two [@ai-2024].")
+    assert new_rows(before) == {"AssessmentItem": 1, "Citation": 2}
+    record = latest(AssessmentItem, item)
+    assert (record.history_user, record.history_change_reason, record.version) == (people["researcher"], "edited", 2)
+    assert {row.history_change_reason for row in Citation.history.filter(item=item)} == {"edited"}
+
+    before = history_rows()
+    item = edit(item, people["researcher"], notes="One [@hrw-2024, p. 3].")  # one locator changed, one removed
+    assert new_rows(before) == {"AssessmentItem": 1, "Citation": 2}
+    assert sorted(Citation.history.values_list("history_type", flat=True)[:2]) == ["-", "~"]
+
+    before = history_rows()
+    edit(item, people["researcher"], rating="fair", notes="One [@hrw-2024, p. 3].")  # same content
+    assert new_rows(before) == {}
+
+
+def test_admin_change_form(client, item, people):
+    """An admin's edit through the Django admin change form: one row when something changed, none otherwise."""
+    client.force_login(people["admin"])
+    url = f"/admin/assessments/assessmentitem/{item.pk}/change/"
+    form = {
+        "country_assessment": item.country_assessment_id,
+        "kind": item.kind,
+        "indicator": item.indicator_id,
+        "rating": "strong",
+        "trend": "",
+        "trend_override_reason": "",
+        "notes": "Written in the admin.",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
+    }
+    before = history_rows()
+    assert client.post(url, form).status_code == 302
+    assert new_rows(before) == {"AssessmentItem": 1}
+    record = latest(AssessmentItem, item)
+    assert (record.history_user, record.history_change_reason, record.notes) == (
+        people["admin"],
+        "changed in admin",
+        "Written in the admin.",
+    )
+    before = history_rows()
+    assert client.post(url, form).status_code == 302  # "Save" again without changing anything
+    assert new_rows(before) == {}
+
+
+def test_transitions(item, people, edit):
+    item = edit(item, people["researcher"], rating="fair", notes="Text.")
+    researcher, reviewer, editor = people["researcher"], people["reviewer"], people["editor"]
+    steps = [
+        (lambda i: item_submit(item=i, user=researcher), {"AssessmentItem": 1}, researcher, "submitted for review"),
+        (
+            lambda i: item_request_changes(item=i, user=reviewer, comment="Say more."),
+            {"AssessmentItem": 1, "Comment": 1},
+            reviewer,
+            "changes requested",
+        ),
+        (lambda i: item_submit(item=i, user=researcher), {"AssessmentItem": 1}, researcher, "submitted for review"),
+        (lambda i: item_approve(item=i, user=reviewer), {"AssessmentItem": 1}, reviewer, "approved"),
+        (
+            lambda i: item_reopen(item=i, user=editor, reason="New law"),
+            {"AssessmentItem": 1},
+            editor,
+            "reopened: New law",
+        ),
+    ]
+    for step, rows, user, reason in steps:
+        before = history_rows()
+        item = step(item)
+        assert new_rows(before) == rows, reason
+        record = latest(AssessmentItem, item)
+        assert (record.history_user, record.history_change_reason, record.status) == (user, reason, item.status)
+    assert item.status == ItemStatus.DRAFT
+
+
+def test_submit_by_someone_else_than_the_last_editor_is_one_row(item, people, edit):
+    item = edit(item, people["researcher"], rating="fair", notes="Text.")
+    before = history_rows()
+    item = item_submit(item=item, user=people["editor"])
+    assert new_rows(before) == {"AssessmentItem": 1}
+    assert latest(AssessmentItem, item).last_edited_by_id == people["editor"].pk
+
+
+def test_comments(item, people):
+    before = history_rows()
+    comment = comment_create(item=item, user=people["reviewer"], body="Cite the law.")
+    assert new_rows(before) == {"Comment": 1}
+    before = history_rows()
+    comment = comment_resolve(comment=comment, user=people["researcher"])
+    comment_resolve(comment=comment, user=people["researcher"])  # already resolved: nothing to write
+    assert new_rows(before) == {"Comment": 1}
+    record = latest(type(comment), comment)
+    assert (record.history_user, record.history_change_reason) == (people["researcher"], "resolved")
+
+
+def test_citations_sync(item, people):
+    SourceFactory(key="hrw-2024")
+    item.notes = "A [@hrw-2024]. B [@unknown-key, para. 4]."
+    item.save()
+    before = history_rows()
+    citations_sync(items=[item], user=people["editor"], reason="resync")
+    assert new_rows(before) == {"Citation": 2}
+    before = history_rows()
+    citations_sync(items=[item], user=people["editor"], reason="resync")  # nothing changed
+    assert new_rows(before) == {}
+    assert set(Citation.history.filter(item=item).values_list("history_user", "history_change_reason")) == {
+        (people["editor"].pk, "resync")
+    }
+
+
+def test_revert(item, people, edit):
+    item = edit(item, people["researcher"], rating="fair", notes="First text.")
+    item = edit(item, people["researcher"], rating="weak", notes="Second text.")
+    first = item.history.get(version=2)
+    before = history_rows()
+    item = item_revert(item=item, revision_id=first.pk, user=people["researcher"], expected_version=item.version)
+    assert new_rows(before) == {"AssessmentItem": 1}
+    assert latest(AssessmentItem, item).history_change_reason == "reverted to revision 2"
+
+
+def test_demo_load(db):
+    """The demo loader writes one row per object it creates or fills, and none when run again."""
+    demo_load()
+    items_filled = AssessmentItem.objects.filter(country_assessment__cycle__year=2022).count()
+    assert history_rows() == {
+        "CountryAssessment": CountryAssessment.objects.count(),
+        "AssessmentItem": AssessmentItem.objects.count() + items_filled,
+        "Source": Source.objects.count(),
+        "Citation": Citation.objects.count(),
+        "Comment": 0,
+        "Assignment": Assignment.objects.count(),
+        "Edition": 0,
+    }
+    assert not AssessmentItem.history.filter(history_user__isnull=True).exists()
+    assert set(AssessmentItem.history.values_list("history_change_reason", flat=True)) == {"demo load"}
+    before = history_rows()
+    demo_load()
+    assert new_rows(before) == {}
+
+
+@pytest.mark.skip(reason="Import is being built on another branch; the lead adds its history-row count test here.")
+def test_import():
+    """Importing a file writes one row per changed object, with reason 'import <file>'."""
