@@ -1,5 +1,7 @@
 """The annex as HTML: the body an edition freezes, a standalone document, and the PDF's source."""
 
+import base64
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -90,6 +92,13 @@ def annex_css() -> str:
     path = finders.find(ANNEX_CSS)
     with open(path, encoding="utf-8") as handle:
         return handle.read()
+
+
+@cache
+def annex_css_source_hash() -> str:
+    """The CSP source expression that lets a browser apply the standalone document's embedded styles."""
+    digest = hashlib.sha256(annex_css().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def document_title(annex: AnnexData) -> str:

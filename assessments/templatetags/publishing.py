@@ -13,9 +13,10 @@ register = template.Library()
 def annex_rating_class(label: str | None) -> str:
     """A rating's display label ("Very Strong") to its CSS class."""
     try:
-        return f"rating-{Rating.from_label(label).value}" if label else "rating-none"
+        value = Rating.from_label(label).value if label else "none"
     except ValueError:
-        return "rating-none"
+        value = "none"
+    return f"annex-rating annex-rating-{value}"
 
 
 @register.inclusion_tag("publishing/_publish_panel.html", takes_context=True)

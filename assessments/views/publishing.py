@@ -10,6 +10,7 @@ from django.views import View
 from assessments.models import CountryAssessment
 from assessments.publishing.annex import annex_build
 from assessments.publishing.exports import FORMATS, Export, annex_export
+from assessments.publishing.html import annex_css_source_hash
 from assessments.services.publishing import annex_publish, can_preview_draft
 
 
@@ -26,6 +27,9 @@ def export_response(export: Export, *, inline: bool = False) -> HttpResponse:
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    if export.content_type.startswith("text/html"):
+        # The standalone document embeds its stylesheet; allow exactly that stylesheet, nothing else inline.
+        response._csp_update = {"style-src": [annex_css_source_hash()]}
     return response
 
 

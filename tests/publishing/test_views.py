@@ -1,5 +1,7 @@
 """Staff publishing pages: the Publish section of the country page, the publish POST, draft previews."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -108,3 +110,11 @@ def test_country_page_queries_do_not_grow_with_editions(user_client, korea_unpub
         annex_publish(country_assessment=korea_unpublished, user=editor, errata=f"correction {number}")
     with django_assert_num_queries(QUERIES_ON_COUNTRY_PAGE):
         client.get(korea_unpublished.get_absolute_url())
+
+
+def test_html_preview_allows_only_its_own_embedded_styles(user_client, korea_unpublished):
+    response = user_client("editor").get(draft_url(korea_unpublished, "html"))
+    policy = response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in policy
+    assert re.search(r"style-src 'self' 'sha256-[A-Za-z0-9+/=]+'", policy)
+    assert "script-src 'self'" in policy
