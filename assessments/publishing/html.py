@@ -2,24 +2,15 @@
 
 import base64
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from .annex import AnnexData, AnnexFootnote, AnnexIndicator
+from .annex import AnnexData, AnnexIndicator
 
 ANNEX_CSS = "r2p/annex.css"
-
-# A footnote marker as the citations renderer writes it: <sup …><a href="#fn-N">N</a></sup>
-# (or the link around the <sup>).
-FOOTNOTE_MARKER = re.compile(
-    r'<sup[^>]*>\s*<a[^>]*href="#fn-(?P<a>\d+)"[^>]*>[^<]*</a>\s*</sup>'
-    r'|<a[^>]*href="#fn-(?P<b>\d+)"[^>]*>\s*<sup[^>]*>[^<]*</sup>\s*</a>'
-)
-_OUTER_PARAGRAPH = re.compile(r"^\s*<p>(?P<inner>.*)</p>\s*$", re.S)
 
 
 @dataclass(frozen=True)
@@ -34,51 +25,16 @@ class Area:
     rows: list[Row]
 
 
-def footnote_inline_html(footnote: AnnexFootnote) -> str:
-    """A footnote's HTML made fit to sit inside a paragraph (no block elements)."""
-    html = footnote.html.strip()
-    match = _OUTER_PARAGRAPH.match(html)
-    if match and "<p>" not in match.group("inner"):
-        html = match.group("inner")
-    html = re.sub(r"</p>\s*<p>", "<br>", html)
-    html = re.sub(r"</?(p|ul|ol|li|blockquote|section)[^>]*>", " ", html)
-    return html.strip()
-
-
-def inline_footnotes(html: str, footnotes: dict[int, AnnexFootnote]) -> str:
-    """Replace each footnote marker by the footnote itself, for WeasyPrint's `float: footnote`."""
-
-    def replace(match: re.Match) -> str:
-        number = int(match.group("a") or match.group("b"))
-        footnote = footnotes.get(number)
-        if footnote is None:
-            return match.group(0)
-        return f'<span class="footnote" id="fn-{number}">{footnote_inline_html(footnote)}</span>'
-
-    return FOOTNOTE_MARKER.sub(replace, html)
-
-
-def annex_context(annex: AnnexData, *, footnotes: str = "endnotes") -> dict:
-    """Template context; `footnotes` is "endnotes" (numbered list at the end) or "inline" (PDF page foot)."""
-    if footnotes == "inline":
-        by_number = {footnote.number: footnote for footnote in annex.footnotes}
-
-        def notes(html: str) -> str:
-            return inline_footnotes(html, by_number)
-    else:
-
-        def notes(html: str) -> str:
-            return html
-
+def annex_context(annex: AnnexData) -> dict:
     return {
         "annex": annex,
-        "overview_html": notes(annex.overview.notes_html),
-        "conclusion_html": notes(annex.conclusion.notes_html),
+        "overview_html": annex.overview.notes_html,
+        "conclusion_html": annex.conclusion.notes_html,
         "areas": [
-            Area(area.name, [Row(indicator, notes(indicator.notes_html)) for indicator in area.indicators])
+            Area(area.name, [Row(indicator, indicator.notes_html) for indicator in area.indicators])
             for area in annex.areas
         ],
-        "show_endnotes": footnotes == "endnotes",
+        "show_endnotes": True,
     }
 
 
@@ -120,7 +76,12 @@ def annex_document_html(annex: AnnexData, *, body_html: str | None = None) -> st
 
 
 def annex_pdf_html(annex: AnnexData) -> str:
-    """The HTML WeasyPrint lays out: footnotes inline so they float to the foot of their page."""
-    context = annex_context(annex, footnotes="inline")
+    """The HTML WeasyPrint lays out. Footnotes are numbered notes at the end, their markers linked to them.
+
+    (Footnotes at the page foot, WeasyPrint's `float: footnote`, were tried and dropped: called from table
+    cells they either drift pages away from their call or, with `footnote-policy: line`, leave pages half
+    empty; see the publishing notes.)
+    """
+    context = annex_context(annex)
     context["title"] = document_title(annex)
     return render_to_string("publishing/annex_pdf.html", context)
