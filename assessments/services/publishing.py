@@ -59,7 +59,7 @@ def annex_publish(
         raise PermissionDenied("Only editors and administrators publish annexes.")
     # Lock the assessment so two editors publishing at once cannot take the same number.
     country_assessment = (
-        CountryAssessment.objects.select_for_update()
+        CountryAssessment.objects.select_for_update(of=("self",))
         .select_related("country", "cycle__previous")
         .get(pk=country_assessment.pk)
     )

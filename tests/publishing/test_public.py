@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from assessments.demo.loader import demo_load
 from assessments.models import Country, Edition
 from assessments.services.publishing import annex_publish
 from tests.factories import make_country_assessment
@@ -50,6 +51,8 @@ def test_demo_publishes_korea_2022_as_v1(published):
     assert published.published_by.username == "editor"
     assert published.history.get().history_change_reason == "demo load"
     assert published.snapshot["score"] == 73
+    assert "Republic of Korea 2022 published" not in " ".join(demo_load().created)  # idempotent
+    assert Edition.objects.count() == 1
 
 
 def test_list_shows_published_annexes_by_cycle(client, published, django_assert_max_num_queries):
