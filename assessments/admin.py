@@ -136,6 +136,9 @@ class EditionAdmin(ScopedHistoryAdmin):
     list_filter = ["country_assessment__cycle"]
     readonly_fields = [field.name for field in Edition._meta.fields]
 
+    def has_add_permission(self, request):
+        return False  # editions are made by publishing (assessments.services.publishing.annex_publish)
+
     def has_change_permission(self, request, obj=None):
         return False  # a published edition never changes
 

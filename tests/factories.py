@@ -77,62 +77,36 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
 
 # --- Regional overview (test helper only) -------------------------------------------------------------
-# The publishing work owns how editions are really made (services, rendering, hashing). This helper just
-# writes an Edition row whose snapshot has the agreed annex-JSON shape, built naively from the live items.
 
 
 def edition_snapshot(country_assessment: CountryAssessment) -> dict:
-    """TEST HELPER: a snapshot in the annex JSON export's shape, from the assessment's current items."""
-    from assessments.models import ItemKind, Rating, Trend
-    from assessments.rendering import markdown_to_safe_html
-    from assessments.services.scoring import assessment_score
+    """The snapshot publishing would freeze for the assessment's next edition (the annex JSON export)."""
+    from assessments.publishing.annex import annex_build
 
-    items = [item for item in country_assessment.items.in_reading_order() if item.kind == ItemKind.INDICATOR]
-    scores = assessment_score(country_assessment, ratings=[item.rating for item in items])
-    return {
-        "country": {"code": country_assessment.country.code, "name": country_assessment.country.name},
-        "cycle": country_assessment.cycle.year,
-        "edition": country_assessment.editions.count() + 1,
-        "score": scores.score,
-        "previous_score": scores.previous_score,
-        "score_change": scores.change,
-        "summary": [
-            {"rating": rating.label, "indicators": [item.indicator.code for item in items if item.rating == rating]}
-            for rating in Rating.strongest_first()
-        ],
-        "indicators": [
-            {
-                "code": item.indicator.code,
-                "thematic_area": item.indicator.thematic_area.name,
-                "title": item.indicator.title,
-                "rating": Rating(item.rating).label if item.rating else "",
-                "trend": Trend(item.trend).label if item.trend else "",
-                "notes_html": markdown_to_safe_html(item.notes),
-                "footnotes": [],
-            }
-            for item in items
-        ],
-        "footnotes": [],
-    }
+    return annex_build(country_assessment, edition=country_assessment.editions.count() + 1).to_snapshot()
 
 
 def make_edition(country_assessment: CountryAssessment, snapshot: dict | None = None, *, user=None):
-    """TEST HELPER: publish the next edition of a country assessment as a bare Edition row (no workflow)."""
-    import hashlib
-    import json
-
+    """Publish the next edition through the publishing service, or, given a snapshot, store that one as is
+    (for tests of what readers of snapshots do with unusual content)."""
     from django.utils import timezone
 
     from assessments.models import Edition
+    from assessments.publishing.annex import content_hash
+    from assessments.services.publishing import annex_publish
 
-    snapshot = snapshot if snapshot is not None else edition_snapshot(country_assessment)
+    user = user or UserFactory(username="test-publisher", role="Editor")
     number = country_assessment.editions.count() + 1
+    if snapshot is None:
+        return annex_publish(
+            country_assessment=country_assessment, user=user, errata="Corrected (test)." if number > 1 else ""
+        )
     return Edition.objects.create(
         country_assessment=country_assessment,
         number=number,
         published_at=timezone.now(),
-        published_by=user or UserFactory(username="test-publisher", role="Editor"),
-        content_hash=hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest(),
+        published_by=user,
+        content_hash=content_hash(snapshot),
         html="<p>Frozen annex (test)</p>",
         snapshot=snapshot,
     )

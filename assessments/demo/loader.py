@@ -23,6 +23,7 @@ from assessments.models import (
 from assessments.services.accounts import demo_users_ensure
 from assessments.services.framework import countries_sync, cycle_create
 from assessments.services.items import citations_sync, country_assessment_create
+from assessments.services.publishing import annex_publish, publish_blockers
 from assessments.services.sources import source_fields_from_csl
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -88,6 +89,13 @@ def demo_load() -> DemoReport:
         ]
         bulk_create_with_history(assignments, Assignment, default_user=admin, default_change_reason=REASON)
         report.created.append("Republic of Korea 2025 (empty, assigned to researcher and reviewer)")
+
+    korea_2022 = CountryAssessment.objects.select_related("country", "cycle__previous").get(
+        country=korea, cycle=cycle_2022
+    )
+    if not korea_2022.editions.exists() and not publish_blockers(korea_2022):
+        edition = annex_publish(country_assessment=korea_2022, user=users["editor"][0], reason=REASON)
+        report.created.append(f"Republic of Korea 2022 published as edition v{edition.number}")
     return report
 
 

@@ -94,10 +94,10 @@ class AssessmentItemQuerySet(models.QuerySet):
         return self.filter(country_assessment=country_assessment)
 
     def in_reading_order(self) -> "AssessmentItemQuerySet":
-        """Overview, then indicators in framework order, then the conclusion: the annex's order."""
+        """Overview, conclusion, then indicators in framework order: the order they appear in the annex."""
         kind_order = models.Case(
             models.When(kind=ItemKind.OVERVIEW, then=0),
-            models.When(kind=ItemKind.INDICATOR, then=1),
+            models.When(kind=ItemKind.CONCLUSION, then=1),
             default=2,
             output_field=models.IntegerField(),
         )

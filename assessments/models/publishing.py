@@ -1,6 +1,7 @@
 """Published editions: frozen, numbered, never changed after publication."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,9 +11,26 @@ from assessments.history.records import ChangeOnlyHistoricalRecords
 from .assessment import CountryAssessment
 
 
+class EditionImmutable(PermissionDenied):
+    """Raised on any attempt to change or delete a published edition."""
+
+
 class EditionQuerySet(models.QuerySet):
     def latest_first(self) -> "EditionQuerySet":
         return self.order_by("-number")
+
+    def current(self) -> "EditionQuerySet":
+        """The latest edition of each country assessment."""
+        newer = Edition.objects.filter(
+            country_assessment=models.OuterRef("country_assessment"), number__gt=models.OuterRef("number")
+        )
+        return self.filter(~models.Exists(newer))
+
+    def update(self, **kwargs):
+        raise EditionImmutable("Published editions cannot be changed.")
+
+    def delete(self):
+        raise EditionImmutable("Published editions cannot be deleted.")
 
 
 class Edition(models.Model):
@@ -41,6 +59,15 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return f"{self.country_assessment} v{self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise EditionImmutable(f"{self} is published and cannot be changed; publish a new edition instead.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         ca = self.country_assessment
         return reverse("public:annex-edition", args=[ca.cycle.year, ca.country.code, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise EditionImmutable(f"{self} is published and cannot be deleted.")

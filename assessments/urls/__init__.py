@@ -2,13 +2,14 @@
 
 from django.urls import include, path
 
-from . import core, history, overview, public
+from . import core, history, overview, public, publishing
 
 urlpatterns = [
     path("", include((public.urlpatterns, "public"))),
-    # Before core: core's catch-all item route would otherwise take `activity/`, `overview/`, …
+    # Before core: core's catch-all item route would otherwise take `activity/`, `overview/`, `publish/`, …
     path("", include(overview.urlpatterns)),
     path("", include(history.urlpatterns)),
+    *publishing.urlpatterns,
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
 ]

@@ -2,10 +2,18 @@ from django.urls import path
 
 from assessments.views import public
 
+from . import converters  # noqa: F401  (registers <annexfmt:>)
 from .overview import public_urlpatterns as overview_public_urlpatterns
 
 urlpatterns = [
     path("", public.AnnexListView.as_view(), name="annex-list"),
+    path("annex/<int:year>/<str:country>/", public.AnnexDetailView.as_view(), name="annex"),
+    path("annex/<int:year>/<str:country>/v<int:number>/", public.AnnexDetailView.as_view(), name="annex-edition"),
+    path(
+        "annex/<int:year>/<str:country>/v<int:number>.<annexfmt:fmt>",
+        public.AnnexDownloadView.as_view(),
+        name="annex-download",
+    ),
 ]
 
 # The public regional overview, open data downloads and API (assessments/urls/overview.py).

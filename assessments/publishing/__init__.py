@@ -1,0 +1,1 @@
+"""Publishing the annex: one data builder (annex.py), every export format rendered from its data."""

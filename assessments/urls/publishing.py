@@ -1,0 +1,14 @@
+from django.urls import path
+
+from assessments.views import publishing
+
+from . import converters  # noqa: F401  (registers <annexfmt:>)
+
+urlpatterns = [
+    path("cycles/<int:year>/<str:country>/publish/", publishing.PublishView.as_view(), name="annex-publish"),
+    path(
+        "cycles/<int:year>/<str:country>/annex/draft.<annexfmt:fmt>",
+        publishing.DraftExportView.as_view(),
+        name="annex-draft",
+    ),
+]

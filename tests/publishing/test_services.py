@@ -1,0 +1,156 @@
+"""The publish gate, editions, and the immutability of published editions."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+
+from assessments.models import AssessmentItem, Citation, Edition, ItemStatus
+from assessments.models.publishing import EditionImmutable
+from assessments.publishing.annex import AnnexData, annex_build, content_hash
+from assessments.publishing.exports import FORMATS, annex_export, edition_export
+from assessments.services.items import citations_sync
+from assessments.services.publishing import annex_publish, can_preview_draft, publish_blockers
+from tests.factories import UserFactory
+
+from .helpers import docx_footnotes
+
+
+@pytest.fixture
+def editor(korea_unpublished):
+    return User.objects.get(username="editor")
+
+
+def set_status(country_assessment, code: str, status: str) -> AssessmentItem:
+    item = (
+        country_assessment.items.get(indicator__code=code) if "-" in code else country_assessment.items.get(kind=code)
+    )
+    item.status = status
+    item.save()
+    return item
+
+
+def test_publishing_is_blocked_until_everything_is_approved(korea_unpublished, editor):
+    set_status(korea_unpublished, "BC-1", ItemStatus.IN_REVIEW)
+    set_status(korea_unpublished, "overview", ItemStatus.DRAFT)
+    set_status(korea_unpublished, "conclusion", ItemStatus.CHANGES_REQUESTED)
+    blockers = publish_blockers(korea_unpublished)
+    assert blockers == [
+        "Overview: draft, not approved",
+        "Conclusion: changes requested, not approved",
+        "BC-1 Protection of populations from atrocity crimes: in review, not approved",
+    ]
+    with pytest.raises(ValidationError) as raised:
+        annex_publish(country_assessment=korea_unpublished, user=editor)
+    assert "BC-1 Protection of populations from atrocity crimes: in review, not approved" in raised.value.messages
+    assert not Edition.objects.exists()
+
+    for slug in ("BC-1", "overview", "conclusion"):
+        set_status(korea_unpublished, slug, ItemStatus.APPROVED)
+    assert publish_blockers(korea_unpublished) == []
+    edition = annex_publish(country_assessment=korea_unpublished, user=editor)
+    assert edition.number == 1 and edition.published_by == editor
+    assert edition.content_hash == content_hash(edition.snapshot)
+    assert edition.snapshot["edition"] == 1 and edition.snapshot["score"] == 73
+    record = edition.history.get()
+    assert (record.history_user, record.history_change_reason) == (editor, "published v1")
+
+
+def test_unknown_citation_keys_block_publishing(korea_unpublished):
+    item = korea_unpublished.items.get(indicator__code="PM-1")
+    item.notes += " More.[@no-such-source]"
+    item.save()
+    citations_sync(items=[item], reason="test")
+    assert publish_blockers(korea_unpublished) == [
+        "PM-1 Appoint national R2P Focal Point: citation key @no-such-source is not in the source library"
+    ]
+
+
+def test_legacy_assessment_cannot_be_published(korea_unpublished):
+    legacy = korea_unpublished.cycle.previous.country_assessments.get(country=korea_unpublished.country)
+    assert publish_blockers(legacy) == ["This assessment has no items to publish (it holds a legacy score only)."]
+
+
+@pytest.mark.parametrize("role", ["Researcher", "Reviewer"])
+def test_only_editors_and_admins_publish(korea_unpublished, role):
+    with pytest.raises(PermissionDenied):
+        annex_publish(country_assessment=korea_unpublished, user=UserFactory(role=role))
+    admin = User.objects.get(username="admin")
+    assert annex_publish(country_assessment=korea_unpublished, user=admin).number == 1
+
+
+def test_a_correction_is_a_new_edition_with_errata(korea_unpublished, editor):
+    first = annex_publish(country_assessment=korea_unpublished, user=editor)
+    with pytest.raises(ValidationError):
+        annex_publish(country_assessment=korea_unpublished, user=editor)  # no errata
+    second = annex_publish(
+        country_assessment=korea_unpublished, user=editor, errata="Corrected the date of footnote 4."
+    )
+    assert (first.number, second.number) == (1, 2)
+    assert "Corrected the date of footnote 4." in second.html and "Errata (edition 2)" in second.html
+    assert "Errata" not in first.html
+    with pytest.raises(ValidationError):
+        annex_publish(country_assessment=korea_unpublished, user=editor, errata="")
+
+
+def test_first_edition_has_no_errata(korea_unpublished, editor):
+    with pytest.raises(ValidationError):
+        annex_publish(country_assessment=korea_unpublished, user=editor, errata="nothing to correct")
+
+
+def test_published_editions_cannot_be_changed_or_deleted(korea_unpublished, editor):
+    edition = annex_publish(country_assessment=korea_unpublished, user=editor)
+    edition.errata = "sneaky"
+    with pytest.raises(EditionImmutable):
+        edition.save()
+    with pytest.raises(EditionImmutable):
+        edition.delete()
+    with pytest.raises(EditionImmutable):
+        Edition.objects.filter(pk=edition.pk).update(html="changed")
+    with pytest.raises(EditionImmutable):
+        Edition.objects.filter(pk=edition.pk).delete()
+    with pytest.raises(ProtectedError):
+        korea_unpublished.delete()
+    fresh = Edition.objects.get(pk=edition.pk)
+    assert (fresh.errata, fresh.html, fresh.snapshot) == ("", edition.html, edition.snapshot)
+    assert edition.history.count() == 1
+
+
+def test_edition_outputs_are_byte_identical_after_later_edits(korea_unpublished, editor, fake_citations):
+    edition = annex_publish(country_assessment=korea_unpublished, user=editor)
+    assert len(docx_footnotes(edition_export(edition, "docx").content)) == 39
+    before = {fmt: edition_export(edition, fmt).content for fmt in FORMATS}
+    draft_before = annex_export(annex_build(korea_unpublished), "json").content
+
+    item = korea_unpublished.items.get(indicator__code="BC-1")
+    item.rating, item.trend = "fair", "decrease"
+    item.notes = "Rewritten after publication.[@nyt-2021-vietnam]"
+    item.save()
+    citations_sync(items=[item], reason="test")
+    korea_unpublished.country.name = "Korea (Republic of)"
+    korea_unpublished.country.save()
+
+    from django.core.cache import cache
+
+    cache.clear()  # render again from the stored snapshot, not from the cache
+    edition = Edition.objects.get(pk=edition.pk)
+    after = {fmt: edition_export(edition, fmt).content for fmt in FORMATS}
+    for fmt in FORMATS:
+        assert after[fmt] == before[fmt], fmt
+    assert AnnexData.from_snapshot(edition.snapshot).score == 73
+    assert annex_export(annex_build(korea_unpublished), "json").content != draft_before  # the draft moved on
+
+
+def test_draft_preview_rights(korea_unpublished):
+    korea_2025 = korea_unpublished.cycle.next_cycle.country_assessments.get(country=korea_unpublished.country)
+    researcher, reviewer = User.objects.get(username="researcher"), User.objects.get(username="reviewer")
+    assert can_preview_draft(researcher, korea_2025) and can_preview_draft(reviewer, korea_2025)
+    assert not can_preview_draft(researcher, korea_unpublished)  # not assigned to 2022
+    assert can_preview_draft(User.objects.get(username="editor"), korea_unpublished)
+    assert not can_preview_draft(UserFactory(role="Researcher"), korea_2025)
+
+
+def test_citation_rows_untouched_by_publishing(korea_unpublished, editor):
+    before = Citation.objects.count()
+    annex_publish(country_assessment=korea_unpublished, user=editor)
+    assert Citation.objects.count() == before
