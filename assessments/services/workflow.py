@@ -35,7 +35,7 @@ EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
 def _locked(item: AssessmentItem) -> AssessmentItem:
     """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL."""
     return (
-        AssessmentItem.objects.select_for_update()
+        AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
         .get(pk=item.pk)
     )
@@ -187,7 +187,7 @@ def item_approve(*, item: AssessmentItem, user, comment: str = "") -> Assessment
     )
     if comment.strip():
         _comment(current, user, comment)
-    _notify(current, "approved", user)
+    _notify(current, "approved", user, note=comment)
     return current
 
 
@@ -204,7 +204,7 @@ def item_request_changes(*, item: AssessmentItem, user, comment: str) -> Assessm
         reason="changes requested",
     )
     _comment(current, user, comment)
-    _notify(current, "changes_requested", user)
+    _notify(current, "changes_requested", user, note=comment)
     return current
 
 
@@ -216,7 +216,7 @@ def item_reopen(*, item: AssessmentItem, user, reason: str) -> AssessmentItem:
     current = _transition(
         item, allowed=permissions.can_reopen_item, user=user, to=ItemStatus.DRAFT, reason=f"reopened: {reason.strip()}"
     )
-    _notify(current, "reopened", user)
+    _notify(current, "reopened", user, note=f"Reason: {reason.strip()}")
     return current
 
 
@@ -226,7 +226,7 @@ def _comment(item: AssessmentItem, user, body: str) -> None:
     comment_create(item=item, user=user, body=body)
 
 
-def _notify(item: AssessmentItem, event: str, user) -> None:
+def _notify(item: AssessmentItem, event: str, user, note: str = "") -> None:
     from assessments.services.notifications import notify_item_event
 
-    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user))
+    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user, note=note))

@@ -35,7 +35,7 @@ from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
 from assessments.services.previous import previous_cycle_item
-from assessments.services.scoring import assessment_score
+from assessments.services.scoring import assessment_score, score_from_ratings
 from assessments.services.workflow import (
     EditConflict,
     WorkflowError,
@@ -144,7 +144,12 @@ class ItemRatingPreviewView(ItemActionView):
         )
         now = assessment_score(item.country_assessment, ratings=list(ratings.values()))
         ratings[item.pk] = rating
-        then = assessment_score(item.country_assessment, ratings=list(ratings.values()))
+        score = score_from_ratings(ratings.values())
+        then = {
+            "score": score,
+            "previous_score": now.previous_score,
+            "change": score - now.previous_score if score is not None and now.previous_score is not None else None,
+        }
         previous = previous_cycle_item(item)
         context = {
             "item": item,
@@ -197,6 +202,8 @@ class ItemEditView(ItemMixin, View):
     def save_form(self, request) -> AssessmentItem | HttpResponse:
         """Validate the editor form and save it with item_update; on a conflict, answer with the conflict screen."""
         item = self.item
+        if not _may_edit_in_principle(request.user, item):
+            raise PermissionDenied("Only the researchers of this assessment and editors edit it.")
         previous = previous_cycle_item(item)
         form = ItemForm(request.POST, item=item, previous=previous)
         if not form.is_valid():
@@ -208,8 +215,6 @@ class ItemEditView(ItemMixin, View):
         except EditConflict as conflict:
             return self.conflict_response(request, conflict.item, form)
         except PermissionDenied:
-            if not _may_edit_in_principle(request.user, item):
-                raise
             # The item left draft (submitted, approved) while this person was typing: keep their text visible.
             current = AssessmentItem.objects.select_related(
                 "country_assessment__country", "country_assessment__cycle__previous", "indicator__thematic_area"

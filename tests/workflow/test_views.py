@@ -163,6 +163,7 @@ def test_request_changes_then_resubmit_then_approve(item, people, django_capture
         reviewer.post(url(item, "item-request-changes"), {"comment": "Cite the 2023 report too."})
     assert fresh(item).status == ItemStatus.CHANGES_REQUESTED
     assert mail.outbox[-1].to == ["researcher@example.org"]
+    assert "> Cite the 2023 report too." in mail.outbox[-1].body
     dashboard = researcher.get(reverse("dashboard")).content.decode()
     assert "Returned to me" in dashboard and "Protection of populations from atrocity crimes" in dashboard
 
@@ -188,12 +189,18 @@ def test_four_eyes_the_author_cannot_approve(item, people):
     assert fresh(item).status == ItemStatus.APPROVED
 
 
-def test_editor_reopens_an_approved_item_with_a_reason(item, people):
+def test_editor_reopens_an_approved_item_with_a_reason(item, people, django_capture_on_commit_callbacks):
     approved(item, people)
     editor = logged_in(people["editor"])
     editor.post(url(item, "item-reopen"), {"reason": ""})
     assert fresh(item).status == ItemStatus.APPROVED
-    editor.post(url(item, "item-reopen"), {"reason": "New 2025 evidence"})
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(url(item, "item-reopen"), {"reason": "New 2025 evidence"})
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "researcher@example.org",
+        "reviewer@example.org",
+    ]
+    assert "Reason: New 2025 evidence" in mail.outbox[0].body
     item = fresh(item)
     assert item.status == ItemStatus.DRAFT
     assert item.history.latest().history_change_reason == "reopened: New 2025 evidence"
@@ -290,3 +297,23 @@ def test_password_reset_sends_an_email(people, client):
     assert response.status_code == 302
     assert mail.outbox[0].subject == "Reset your r2p password"
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_overview_goes_through_the_same_review(korea_2025, people):
+    overview = fresh(korea_2025.items.get(kind="overview"))
+    researcher = logged_in(people["researcher"])
+    page = researcher.get(url(overview)).content.decode()
+    assert 'name="rating"' not in page and 'name="notes"' in page
+    assert "The Republic of Korea (ROK or South Korea) continues to perform strongly" in page  # 2022 overview
+
+    researcher.post(url(overview, "item-copy-previous"), {"version": 1})
+    overview = fresh(overview)
+    assert overview.notes.startswith("The Republic of Korea (ROK or South Korea)")
+    assert (overview.rating, overview.trend) == ("", "")
+    researcher.post(url(overview, "item-submit"), editor_form(overview, notes=overview.notes + "\n\nUpdated for 2025."))
+    assert fresh(overview).status == ItemStatus.IN_REVIEW
+    logged_in(people["reviewer"]).post(url(overview, "item-approve"))
+    assert fresh(overview).status == ItemStatus.APPROVED
+    assert "Overview <span class=\"state state-approved\">Approved</span>" in researcher.get(
+        reverse("dashboard")
+    ).content.decode()
