@@ -314,6 +314,7 @@ def test_overview_goes_through_the_same_review(korea_2025, people):
     assert fresh(overview).status == ItemStatus.IN_REVIEW
     logged_in(people["reviewer"]).post(url(overview, "item-approve"))
     assert fresh(overview).status == ItemStatus.APPROVED
-    assert "Overview <span class=\"state state-approved\">Approved</span>" in researcher.get(
-        reverse("dashboard")
-    ).content.decode()
+    assert (
+        'Overview <span class="state state-approved">Approved</span>'
+        in researcher.get(reverse("dashboard")).content.decode()
+    )
