@@ -28,6 +28,27 @@ class CountryAssessmentQuerySet(models.QuerySet):
             items_approved=Count("items", filter=Q(items__status=ItemStatus.APPROVED)),
         )
 
+    def with_indicator_progress(self) -> "CountryAssessmentQuerySet":
+        """Annotate indicator counts per status and the overview's and conclusion's status (one query)."""
+        indicator = Q(items__kind=ItemKind.INDICATOR)
+        started = ~Q(items__notes="") | ~Q(items__rating="")
+
+        def narrative_status(kind: str) -> models.Subquery:
+            items = AssessmentItem.objects.filter(country_assessment=models.OuterRef("pk"), kind=kind)
+            return models.Subquery(items.values("status")[:1])
+
+        return self.annotate(
+            indicators_total=Count("items", filter=indicator),
+            indicators_drafted=Count("items", filter=indicator & Q(items__status=ItemStatus.DRAFT) & started),
+            indicators_in_review=Count("items", filter=indicator & Q(items__status=ItemStatus.IN_REVIEW)),
+            indicators_changes_requested=Count(
+                "items", filter=indicator & Q(items__status=ItemStatus.CHANGES_REQUESTED)
+            ),
+            indicators_approved=Count("items", filter=indicator & Q(items__status=ItemStatus.APPROVED)),
+            overview_status=narrative_status(ItemKind.OVERVIEW),
+            conclusion_status=narrative_status(ItemKind.CONCLUSION),
+        )
+
 
 class CountryAssessment(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")

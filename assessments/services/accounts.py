@@ -53,18 +53,6 @@ def roles_ensure() -> dict[str, Group]:
     return groups
 
 
-def user_has_role(user, role: str) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(group.name == role for group in user.groups.all())
-
-
-def is_editor(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user_has_role(user, EDITOR))
-
-
 @transaction.atomic
 def demo_users_ensure() -> dict[str, tuple[User, str]]:
     """Create the four demo users if missing; return username → (user, password). Development only."""

@@ -20,8 +20,8 @@ AUDIENCE = {
 }
 
 
-def notify_item_event(*, item: AssessmentItem, event: str, actor) -> int:
-    """Send one email per recipient; return how many were sent."""
+def notify_item_event(*, item: AssessmentItem, event: str, actor, note: str = "") -> int:
+    """Send one email per recipient (with the reviewer's comment or the reopening reason); return how many."""
     recipients = sorted(
         set(
             Assignment.objects.filter(country_assessment_id=item.country_assessment_id, role__in=AUDIENCE[event])
@@ -34,6 +34,9 @@ def notify_item_event(*, item: AssessmentItem, event: str, actor) -> int:
         return 0
     subject = SUBJECTS[event].format(item=item)
     actor_name = actor.get_full_name() or actor.username
-    body = f"{subject} by {actor_name}.\n\nOpen it: {settings.R2P_SITE_URL}{item.get_absolute_url()}\n"
+    body = f"{subject} by {actor_name}.\n\n"
+    if note.strip():
+        body += "".join(f"> {line}\n" for line in note.strip().splitlines()) + "\n"
+    body += f"Open it: {settings.R2P_SITE_URL}{item.get_absolute_url()}\n"
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
     return send_mass_mail(messages, fail_silently=True)

@@ -3,7 +3,9 @@
 from django.contrib.auth.models import AnonymousUser, User
 
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, CountryAssessment, ItemStatus
-from assessments.services.accounts import EDITOR, user_has_role
+from assessments.services.accounts import EDITOR, RESEARCHER, REVIEWER
+
+ROLES = (RESEARCHER, REVIEWER, EDITOR)
 
 AnyUser = User | AnonymousUser
 
@@ -20,12 +22,27 @@ def _assigned_roles(user: AnyUser, country_assessment: CountryAssessment) -> set
     return cache[country_assessment.pk]
 
 
+def _group_names(user: AnyUser) -> set[str]:
+    """Names of the user's role groups, read once per request and cached on the user."""
+    if not user.is_authenticated:
+        return set()
+    if "_r2p_group_names" not in user.__dict__:
+        user.__dict__["_r2p_group_names"] = {group.name for group in user.groups.all()}
+    return user.__dict__["_r2p_group_names"]
+
+
+def role_names(user: AnyUser) -> list[str]:
+    """The user's roles for display: Admin, then the role groups."""
+    names = ["Admin"] if is_admin(user) else []
+    return names + sorted(name for name in _group_names(user) if name in ROLES)
+
+
 def is_admin(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active and user.is_superuser
 
 
 def is_editor(user: AnyUser) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or user_has_role(user, EDITOR))
+    return user.is_authenticated and user.is_active and (user.is_superuser or EDITOR in _group_names(user))
 
 
 def is_researcher_of(user: AnyUser, country_assessment: CountryAssessment) -> bool:

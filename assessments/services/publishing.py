@@ -8,7 +8,7 @@ from django.utils import timezone
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
-from assessments.services.accounts import is_editor
+from assessments.services.permissions import is_editor
 
 
 def can_publish(user) -> bool:
@@ -24,9 +24,12 @@ def can_preview_draft(user, country_assessment: CountryAssessment) -> bool:
     return Assignment.objects.filter(country_assessment=country_assessment, user=user).exists()
 
 
-def publish_blockers(country_assessment: CountryAssessment) -> list[str]:
-    """Everything that stops the annex being published, one line each; empty when it may be published."""
-    items = list(AssessmentItem.objects.filter(country_assessment=country_assessment).in_reading_order())
+def publish_blockers(country_assessment: CountryAssessment, *, items: list[AssessmentItem] | None = None) -> list[str]:
+    """Everything that stops the annex being published, one line each; empty when it may be published.
+
+    `items` (in reading order) may be passed by a page that has loaded them already."""
+    if items is None:
+        items = list(AssessmentItem.objects.filter(country_assessment=country_assessment).in_reading_order())
     if not items:
         return ["This assessment has no items to publish (it holds a legacy score only)."]
     blockers = []

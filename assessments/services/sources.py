@@ -181,7 +181,7 @@ def can_add_sources(user) -> bool:
 
 def can_merge_sources(user) -> bool:
     """Merging rewrites notes in every country that cites the source: editors and admins only."""
-    from assessments.services.accounts import is_editor
+    from assessments.services.permissions import is_editor
 
     return can_edit_sources(user) and is_editor(user)
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from assessments.models import AssessmentItem, ItemKind, ItemStatus
+from assessments.models import AssessmentItem, ItemKind, ItemStatus, Trend
 from assessments.services import permissions
 from assessments.services.items import citations_sync
+from assessments.services.previous import PreviousCycle, previous_cycle_item
 
 
 class WorkflowError(ValidationError):
@@ -51,7 +52,11 @@ def _save(item: AssessmentItem, *, user, reason: str, fields: list[str]) -> None
 def item_update(
     *, item: AssessmentItem, user, expected_version: int, reason: str = "edited", **changes
 ) -> AssessmentItem:
-    """Save a draft edit made from `expected_version`; refuse it if someone saved in between."""
+    """Save a draft edit made from `expected_version`; refuse it if someone saved in between.
+
+    Where the previous cycle's ratings are known the trend follows the rating, unless a
+    `trend_override_reason` says why it differs.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -62,6 +67,8 @@ def item_update(
         raise EditConflict(item=current, expected_version=expected_version)
     if current.kind != ItemKind.INDICATOR:
         changes = {"notes": changes.get("notes", current.notes)}
+    else:
+        changes = _with_derived_trend(current, changes)
     changed = [name for name, value in changes.items() if getattr(current, name) != value]
     if not changed:
         return current  # nothing changed: no new version, no history row
@@ -75,17 +82,72 @@ def item_update(
     return current
 
 
-def submission_problems(item: AssessmentItem) -> list[str]:
+def _with_derived_trend(current: AssessmentItem, changes: dict) -> dict:
+    """Set the trend that follows from the rating, unless the trend is entered by hand or overridden."""
+    derived = previous_cycle_item(current).derived_trend(changes.get("rating", current.rating))
+    if derived is None:
+        return changes
+    reason = changes.get("trend_override_reason", current.trend_override_reason).strip()
+    trend = changes.get("trend", current.trend)
+    if not reason or not trend:
+        trend = derived
+    return {**changes, "trend": trend}
+
+
+@transaction.atomic
+def item_copy_from_previous(*, item: AssessmentItem, user, expected_version: int) -> AssessmentItem:
+    """Start an empty draft from the previous cycle's rating and notes (updated assessments are written so)."""
+    current = _locked(item)
+    if not permissions.can_edit_item(user, current):
+        raise PermissionDenied("You may not edit this item in its current state.")
+    if current.version != expected_version:
+        raise EditConflict(item=current, expected_version=expected_version)
+    if current.notes.strip() or current.rating:
+        raise WorkflowError("The draft is not empty: copy from the previous cycle by hand instead.")
+    previous = previous_cycle_item(current)
+    if not previous.has_content:
+        raise WorkflowError("The previous cycle has nothing to start from.")
+    changes = {"notes": previous.item.notes}
+    if current.kind == ItemKind.INDICATOR:
+        changes["rating"] = previous.item.rating
+    return item_update(
+        item=current,
+        user=user,
+        expected_version=expected_version,
+        reason=f"started from the {previous.year} assessment",
+        **changes,
+    )
+
+
+def submission_problems(item: AssessmentItem, *, previous: PreviousCycle | None = None) -> list[str]:
     """What stops an item from being submitted for review (empty when it may be submitted)."""
     from assessments.citations.validation import citations_ready_for_review
 
     problems = []
     if item.kind == ItemKind.INDICATOR and not item.rating:
         problems.append("Choose a rating.")
+    if item.kind == ItemKind.INDICATOR and item.rating:
+        problems += _trend_problems(item, previous or previous_cycle_item(item))
     if not item.notes.strip():
         problems.append("Write the notes." if item.kind == ItemKind.INDICATOR else "Write the text.")
     problems += [f"{problem}." for problem in citations_ready_for_review(item)]
     return problems
+
+
+def _trend_problems(item: AssessmentItem, previous: PreviousCycle) -> list[str]:
+    derived = previous.derived_trend(item.rating)
+    if derived is None:
+        return [] if item.trend else ["Choose a trend (the previous cycle's ratings are not known)."]
+    if item.trend != derived and not item.trend_override_reason.strip():
+        return [
+            f"The trend is {_label(item.trend)} but the ratings give {_label(derived)}: "
+            "give a reason for overriding it, or let it follow the ratings."
+        ]
+    return []
+
+
+def _label(trend: str) -> str:
+    return Trend(trend).label if trend else "empty"
 
 
 def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str, **also) -> AssessmentItem:
@@ -103,7 +165,10 @@ def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str, **
 @transaction.atomic
 def item_submit(*, item: AssessmentItem, user) -> AssessmentItem:
     """Send a draft (or returned) item to its reviewers."""
-    problems = submission_problems(_locked(item))
+    current = _locked(item)
+    if not permissions.can_submit_item(user, current):
+        raise PermissionDenied(f"You may not submit this item now (it is {current.get_status_display()}).")
+    problems = submission_problems(current)
     if problems:
         raise WorkflowError(problems)
     # Submitting counts as the author's change, so the four-eyes rule applies to the submitter too.
@@ -127,7 +192,7 @@ def item_approve(*, item: AssessmentItem, user, comment: str = "") -> Assessment
     )
     if comment.strip():
         _comment(current, user, comment)
-    _notify(current, "approved", user)
+    _notify(current, "approved", user, note=comment)
     return current
 
 
@@ -144,7 +209,7 @@ def item_request_changes(*, item: AssessmentItem, user, comment: str) -> Assessm
         reason="changes requested",
     )
     _comment(current, user, comment)
-    _notify(current, "changes_requested", user)
+    _notify(current, "changes_requested", user, note=comment)
     return current
 
 
@@ -156,7 +221,7 @@ def item_reopen(*, item: AssessmentItem, user, reason: str) -> AssessmentItem:
     current = _transition(
         item, allowed=permissions.can_reopen_item, user=user, to=ItemStatus.DRAFT, reason=f"reopened: {reason.strip()}"
     )
-    _notify(current, "reopened", user)
+    _notify(current, "reopened", user, note=f"Reason: {reason.strip()}")
     return current
 
 
@@ -166,7 +231,7 @@ def _comment(item: AssessmentItem, user, body: str) -> None:
     comment_create(item=item, user=user, body=body)
 
 
-def _notify(item: AssessmentItem, event: str, user) -> None:
+def _notify(item: AssessmentItem, event: str, user, note: str = "") -> None:
     from assessments.services.notifications import notify_item_event
 
-    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user))
+    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user, note=note))

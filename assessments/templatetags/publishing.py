@@ -20,7 +20,7 @@ def annex_rating_class(label: str | None) -> str:
 
 
 @register.inclusion_tag("publishing/_publish_panel.html", takes_context=True)
-def publish_panel(context, assessment) -> dict:
+def publish_panel(context, assessment, items=None) -> dict:
     """The country page's Publish section: blockers or the publish form, plus draft-preview downloads."""
     user = context["request"].user
     may_publish = can_publish(user)
@@ -34,7 +34,7 @@ def publish_panel(context, assessment) -> dict:
             "visible": may_preview and (has_items or editions),
             "can_publish": may_publish and has_items,
             "can_preview": has_items,
-            "blockers": publish_blockers(assessment) if may_publish and has_items else [],
+            "blockers": publish_blockers(assessment, items=items) if may_publish and has_items else [],
             "editions": editions,
             "next_number": (editions[-1].number if editions else 0) + 1,
             "formats": FORMATS.values(),

@@ -12,4 +12,5 @@ urlpatterns = [
     *publishing.urlpatterns,
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
+    path("", include("assessments.urls.workflow")),
 ]

@@ -1,21 +1,11 @@
-"""Staff pages of the foundation: cycle overview, country assessment, item and source pages."""
+"""The cycle page: every country assessment of a cycle (workflow pages are in workflow.py)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, ListView, View
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
 
-from assessments.citations.pages import annex_render, item_render
-from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKind, ThematicArea
-from assessments.services.scoring import assessment_score, assessment_scores
-
-
-class DashboardView(LoginRequiredMixin, View):
-    def get(self, request):
-        cycle = Cycle.objects.order_by("-year").first()
-        if cycle is None:
-            raise Http404("No cycle exists yet; run `python manage.py loaddemo` or add one in the admin.")
-        return redirect(cycle)
+from assessments.models import CountryAssessment, Cycle
+from assessments.services.scoring import assessment_scores
 
 
 class CycleDetailView(LoginRequiredMixin, ListView):
@@ -40,57 +30,4 @@ class CycleDetailView(LoginRequiredMixin, ListView):
             assessment.score_summary = scores[assessment.pk]
         context["cycle"] = self.cycle
         context["cycles"] = Cycle.objects.order_by("-year")
-        return context
-
-
-def _country_assessment(year: int, country: str) -> CountryAssessment:
-    return get_object_or_404(
-        CountryAssessment.objects.select_related("country", "cycle__previous"),
-        cycle__year=year,
-        country__code=country.upper(),
-    )
-
-
-class CountryAssessmentView(LoginRequiredMixin, DetailView):
-    template_name = "assessments/countryassessment_detail.html"
-    context_object_name = "assessment"
-
-    def get_object(self, queryset=None):
-        return _country_assessment(self.kwargs["year"], self.kwargs["country"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        items = list(self.object.items.in_reading_order())
-        indicator_items = [item for item in items if item.kind == ItemKind.INDICATOR]
-        areas = ThematicArea.objects.filter(cycle=self.object.cycle).order_by("position")
-        by_area = {area.pk: [] for area in areas}
-        for item in indicator_items:
-            by_area[item.indicator.thematic_area_id].append(item)
-        context.update(
-            overview=next((item for item in items if item.kind == ItemKind.OVERVIEW), None),
-            conclusion=next((item for item in items if item.kind == ItemKind.CONCLUSION), None),
-            areas=[(area, by_area[area.pk]) for area in areas],
-            score=assessment_score(self.object, ratings=[item.rating for item in indicator_items]),
-            annex=annex_render(items, cycle=self.object.cycle),
-        )
-        return context
-
-
-class ItemDetailView(LoginRequiredMixin, DetailView):
-    template_name = "assessments/item_detail.html"
-    context_object_name = "item"
-
-    def get_object(self, queryset=None):
-        assessment = _country_assessment(self.kwargs["year"], self.kwargs["country"])
-        slug = self.kwargs["item"]
-        items = AssessmentItem.objects.filter(country_assessment=assessment).select_related(
-            "indicator__thematic_area", "country_assessment__country", "country_assessment__cycle"
-        )
-        if slug in (ItemKind.OVERVIEW, ItemKind.CONCLUSION):
-            return get_object_or_404(items, kind=slug)
-        return get_object_or_404(items, kind=ItemKind.INDICATOR, indicator__code=slug.upper())
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rendered"] = item_render(self.object, cycle=self.object.country_assessment.cycle)
         return context

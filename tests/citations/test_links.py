@@ -24,6 +24,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, with_body: bool):
+        # Count only the work, not the reply: once the reply is sent the client may start its next request
+        # before this thread gets to decrement, which would look like one request too many.
         with Handler.lock:
             Handler.active += 1
             Handler.peak = max(Handler.peak, Handler.active)
@@ -32,27 +34,27 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(1.5)
             if self.path.startswith("/busy"):
                 time.sleep(0.2)
-            if self.path.startswith("/nohead") and self.command == "HEAD":
-                status = 405
-            elif self.path.startswith("/missing"):
-                status = 404
-            elif self.path.startswith("/moved"):
-                self.send_response(301)
-                self.send_header("Location", "/ok")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            else:
-                status = 200
-            body = b"fine"
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if with_body:
-                self.wfile.write(body)
         finally:
             with Handler.lock:
                 Handler.active -= 1
+        if self.path.startswith("/nohead") and self.command == "HEAD":
+            status = 405
+        elif self.path.startswith("/missing"):
+            status = 404
+        elif self.path.startswith("/moved"):
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        else:
+            status = 200
+        body = b"fine"
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
 
     def do_HEAD(self):
         self._answer(with_body=False)

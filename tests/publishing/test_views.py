@@ -11,7 +11,7 @@ from .helpers import json_export
 
 # The country page with its Publish panel (the panel adds: the user's groups, the items and unresolved
 # citations for the blockers, and the editions).
-QUERIES_ON_COUNTRY_PAGE = 12
+QUERIES_ON_COUNTRY_PAGE = 11
 
 
 def publish_url(ca):

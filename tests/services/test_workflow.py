@@ -116,3 +116,56 @@ def test_request_changes_needs_a_comment(item, people):
     item = item_submit(item=draft(item, people["researcher"], rating="fair", notes="Text"), user=people["researcher"])
     with pytest.raises(WorkflowError):
         item_request_changes(item=item, user=people["reviewer"], comment=" ")
+
+
+def test_trend_follows_the_rating_unless_overridden_with_a_reason(item, people):
+    item = draft(item, people["researcher"], rating="fair")  # 2022: Very Strong
+    assert item.trend == "decrease"
+    item = draft(item, people["researcher"], trend="unchanged")  # no reason: the derived trend stays
+    assert item.trend == "decrease"
+    item = draft(item, people["researcher"], trend="unchanged", trend_override_reason="2022 rating was too high")
+    assert item.trend == "unchanged"
+    item = draft(item, people["researcher"], trend_override_reason="")  # reason withdrawn: back to derived
+    assert item.trend == "decrease"
+
+
+def test_submission_refuses_a_trend_contradicting_the_ratings(item, people):
+    from assessments.services.workflow import submission_problems
+
+    item = draft(item, people["researcher"], rating="fair", notes="Text")
+    item.trend = "increase"  # as an import might leave it
+    assert submission_problems(item) == [
+        "The trend is Increase but the ratings give Decrease: give a reason for overriding it, "
+        "or let it follow the ratings."
+    ]
+
+
+def test_trend_is_entered_by_hand_when_the_previous_cycle_is_legacy(demo, people):
+    from assessments.models import CountryAssessment
+    from assessments.services.workflow import submission_problems
+
+    korea_2022 = CountryAssessment.objects.get(country__code="KOR", cycle__year=2022)  # 2019 is a legacy score
+    item = korea_2022.items.get(indicator__code="BC-1")
+    assert submission_problems(item) == []
+    item.trend = ""
+    assert submission_problems(item) == ["Choose a trend (the previous cycle's ratings are not known)."]
+
+
+def test_start_from_the_previous_cycle(item, people):
+    from assessments.services.workflow import item_copy_from_previous
+
+    item = item_copy_from_previous(item=item, user=people["researcher"], expected_version=1)
+    assert (item.rating, item.trend, item.version) == ("very_strong", "unchanged", 2)
+    assert item.notes.startswith("South Korean citizens")
+    assert item.history.latest().history_change_reason == "started from the 2022 assessment"
+    with pytest.raises(WorkflowError):
+        item_copy_from_previous(item=item, user=people["researcher"], expected_version=2)
+    with pytest.raises(EditConflict):
+        item_copy_from_previous(item=item, user=people["researcher"], expected_version=1)
+    with pytest.raises(PermissionDenied):
+        item_copy_from_previous(item=item, user=people["reviewer"], expected_version=2)
+
+
+def test_submit_checks_the_right_before_the_content(item, people):
+    with pytest.raises(PermissionDenied):
+        item_submit(item=item, user=people["reviewer"])
