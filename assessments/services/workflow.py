@@ -98,9 +98,16 @@ def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str) ->
 
 
 @transaction.atomic
-def item_submit(*, item: AssessmentItem, user) -> AssessmentItem:
-    """Send a draft (or returned) item to its reviewers."""
-    problems = submission_problems(_locked(item))
+def item_submit(*, item: AssessmentItem, user, expected_version: int | None = None) -> AssessmentItem:
+    """Send a draft (or returned) item to its reviewers.
+
+    With `expected_version` (the version the submitter is looking at), a submission of content that someone
+    changed in the meantime is refused with EditConflict, so nobody submits text they have not seen.
+    """
+    current = _locked(item)
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(item=current, expected_version=expected_version)
+    problems = submission_problems(current)
     if problems:
         raise WorkflowError(problems)
     current = _transition(
@@ -164,4 +171,5 @@ def _comment(item: AssessmentItem, user, body: str) -> None:
 def _notify(item: AssessmentItem, event: str, user) -> None:
     from assessments.services.notifications import notify_item_event
 
-    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user))
+    # robust: the transition has committed; a failing email is logged and must not turn it into an error page.
+    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user), robust=True)

@@ -1,11 +1,13 @@
 """Staff pages of the foundation: cycle overview, country assessment, item and source pages."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, View
 
 from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKind, Source, ThematicArea
+from assessments.services.permissions import can_view_assessment
 from assessments.services.scoring import assessment_score, assessment_scores
 
 
@@ -42,12 +44,16 @@ class CycleDetailView(LoginRequiredMixin, ListView):
         return context
 
 
-def _country_assessment(year: int, country: str) -> CountryAssessment:
-    return get_object_or_404(
+def _country_assessment(year: int, country: str, user) -> CountryAssessment:
+    """The assessment, if the user may see its drafts (editors, admins and the people assigned)."""
+    assessment = get_object_or_404(
         CountryAssessment.objects.select_related("country", "cycle__previous"),
         cycle__year=year,
         country__code=country.upper(),
     )
+    if not can_view_assessment(user, assessment):
+        raise PermissionDenied("You are not assigned to this country assessment.")
+    return assessment
 
 
 class CountryAssessmentView(LoginRequiredMixin, DetailView):
@@ -55,7 +61,7 @@ class CountryAssessmentView(LoginRequiredMixin, DetailView):
     context_object_name = "assessment"
 
     def get_object(self, queryset=None):
-        return _country_assessment(self.kwargs["year"], self.kwargs["country"])
+        return _country_assessment(self.kwargs["year"], self.kwargs["country"], self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,7 +85,7 @@ class ItemDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "item"
 
     def get_object(self, queryset=None):
-        assessment = _country_assessment(self.kwargs["year"], self.kwargs["country"])
+        assessment = _country_assessment(self.kwargs["year"], self.kwargs["country"], self.request.user)
         slug = self.kwargs["item"]
         items = AssessmentItem.objects.filter(country_assessment=assessment).select_related(
             "indicator__thematic_area", "country_assessment__country", "country_assessment__cycle"
