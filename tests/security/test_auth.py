@@ -127,9 +127,7 @@ def test_client_address_trusts_only_the_configured_proxies(settings):
 # ----- Passwords -----
 
 
-@pytest.mark.parametrize(
-    "password", ["short1!", "password1234", "12345678901234", "rosalind1234", "Rosalind2025"]
-)
+@pytest.mark.parametrize("password", ["short1!", "password1234", "12345678901234", "rosalind1234", "Rosalind2025"])
 def test_weak_passwords_are_refused(password, db):
     user = User(username="rosalind", first_name="Rosalind", last_name="Example", email="rosa@example.org")
     with pytest.raises(ValidationError):
