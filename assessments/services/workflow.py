@@ -32,9 +32,13 @@ EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
 
 
 def _locked(item: AssessmentItem) -> AssessmentItem:
-    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL."""
+    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL.
+
+    Only the item's row is locked (`of=("self",)`): PostgreSQL cannot lock the nullable side of the outer join
+    to the indicator, and the related rows need no lock.
+    """
     return (
-        AssessmentItem.objects.select_for_update()
+        AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
         .get(pk=item.pk)
     )
@@ -88,12 +92,15 @@ def submission_problems(item: AssessmentItem) -> list[str]:
     return problems
 
 
-def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str) -> AssessmentItem:
+def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str, **also) -> AssessmentItem:
+    """Move the item to status `to` (setting the fields in `also` too) in one save and one history row."""
     current = _locked(item)
     if not allowed(user, current):
         raise PermissionDenied(f"You may not {reason.lower()} this item now (it is {current.get_status_display()}).")
     current.status = to
-    _save(current, user=user, reason=reason, fields=["status"])
+    for name, value in also.items():
+        setattr(current, name, value)
+    _save(current, user=user, reason=reason, fields=["status", *also])
     return current
 
 
@@ -110,13 +117,15 @@ def item_submit(*, item: AssessmentItem, user, expected_version: int | None = No
     problems = submission_problems(current)
     if problems:
         raise WorkflowError(problems)
-    current = _transition(
-        item, allowed=permissions.can_submit_item, user=user, to=ItemStatus.IN_REVIEW, reason="submitted for review"
-    )
     # Submitting counts as the author's change, so the four-eyes rule applies to the submitter too.
-    if current.last_edited_by_id != user.pk:
-        current.last_edited_by = user
-        current.save(update_fields=["last_edited_by"])
+    current = _transition(
+        item,
+        allowed=permissions.can_submit_item,
+        user=user,
+        to=ItemStatus.IN_REVIEW,
+        reason="submitted for review",
+        last_edited_by=user,
+    )
     _notify(current, "submitted", user)
     return current
 
