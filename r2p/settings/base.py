@@ -137,6 +137,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Tries during a lockout do not prolong it: it always ends AXES_COOLOFF_TIME after it began.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address: REMOTE_ADDR, or the address R2P_PROXY_COUNT trusted proxies put in X-Forwarded-For.
 AXES_CLIENT_IP_CALLABLE = "assessments.security.client_ip"
 R2P_PROXY_COUNT = int(os.environ.get("R2P_PROXY_COUNT", "0"))

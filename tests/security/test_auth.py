@@ -1,6 +1,7 @@
 """Production settings, login lockouts, password rules and session lifetimes."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -84,6 +85,7 @@ def test_lockout_after_repeated_failures_for_that_username_and_address(client, r
     assert attempt(client, "rosa", "wrong").status_code == 429  # the limit: locked out
     locked = attempt(client, "rosa", PASSWORD)
     assert locked.status_code == 429, "the right password does not open a locked pair"
+    assert re.search(r"paused for\s+15 minutes", locked.content.decode())
     assert "_auth_user_id" not in client.session
 
 
