@@ -5,3 +5,6 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = "R2P assessments"
+
+    def ready(self) -> None:
+        from assessments import security  # noqa: F401  (connects the login signal receiver)

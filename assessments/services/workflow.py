@@ -33,7 +33,11 @@ EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
 
 
 def _locked(item: AssessmentItem) -> AssessmentItem:
-    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL."""
+    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL.
+
+    Only the item's row is locked (`of=("self",)`): PostgreSQL cannot lock the nullable side of the outer join
+    to the indicator, and the related rows need no lock.
+    """
     return (
         AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
@@ -163,11 +167,17 @@ def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str, **
 
 
 @transaction.atomic
-def item_submit(*, item: AssessmentItem, user) -> AssessmentItem:
-    """Send a draft (or returned) item to its reviewers."""
+def item_submit(*, item: AssessmentItem, user, expected_version: int | None = None) -> AssessmentItem:
+    """Send a draft (or returned) item to its reviewers.
+
+    With `expected_version` (the version the submitter is looking at), a submission of content that someone
+    changed in the meantime is refused with EditConflict, so nobody submits text they have not seen.
+    """
     current = _locked(item)
     if not permissions.can_submit_item(user, current):
         raise PermissionDenied(f"You may not submit this item now (it is {current.get_status_display()}).")
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(item=current, expected_version=expected_version)
     problems = submission_problems(current)
     if problems:
         raise WorkflowError(problems)
@@ -234,4 +244,5 @@ def _comment(item: AssessmentItem, user, body: str) -> None:
 def _notify(item: AssessmentItem, event: str, user, note: str = "") -> None:
     from assessments.services.notifications import notify_item_event
 
-    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user, note=note))
+    # robust: the transition has committed; a failing email is logged and must not turn it into an error page.
+    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user, note=note), robust=True)

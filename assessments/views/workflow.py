@@ -301,7 +301,11 @@ class ItemSubmitView(ItemEditView):
                 return saved
             item = saved
         try:
-            item = item_submit(item=item, user=request.user)
+            # The version just saved (or shown): content changed by someone else since is not submitted unseen.
+            item = item_submit(item=item, user=request.user, expected_version=item.version)
+        except EditConflict:
+            messages.error(request, "Someone saved this item meanwhile; read their version before submitting.")
+            return redirect(item.get_absolute_url())
         except WorkflowError as refused:
             messages.error(request, "Your draft is saved but cannot be submitted yet: " + " ".join(refused.messages))
             return redirect(item.get_absolute_url())

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "assessments.middleware.SessionTimeoutMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a lockout response is produced after authentication has been attempted.
     "axes.middleware.AxesMiddleware",
@@ -73,7 +74,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers proceed while a writer commits; the timeout waits for a lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Writers take the lock when their transaction begins, so a read-check-write (the version check
+            # of an edit) is serialised instead of failing with "database is locked" at the write.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -113,8 +120,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "r2p <r2p@localhost>")
 
-# Sessions: idle timeout (renewed on each request) within an absolute cap enforced by middleware.
+# Sessions: idle timeout (SESSION_COOKIE_AGE, renewed at most once a minute by
+# assessments.middleware.SessionTimeoutMiddleware) within an absolute cap from login.
 SESSION_COOKIE_AGE = 60 * 60 * 8
+R2P_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("R2P_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12))
+R2P_SESSION_REFRESH_SECONDS = 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -125,6 +135,12 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not prolong it: it always ends AXES_COOLOFF_TIME after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address: REMOTE_ADDR, or the address R2P_PROXY_COUNT trusted proxies put in X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "assessments.security.client_ip"
+R2P_PROXY_COUNT = int(os.environ.get("R2P_PROXY_COUNT", "0"))
 
 # django-simple-history: the admin shows history only to users with the model's view permission.
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True

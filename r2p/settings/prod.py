@@ -21,6 +21,9 @@ ALLOWED_HOSTS = [host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").spli
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one reverse proxy that terminates HTTPS and appends the client to X-Forwarded-For;
+# login lockouts key on that address (set R2P_PROXY_COUNT=0 when serving directly).
+R2P_PROXY_COUNT = int(os.environ.get("R2P_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -1,0 +1,200 @@
+"""Drafts never leak: a canary written into every kind of unpublished text must not reach any public output.
+
+The canary goes into a draft's notes, an item in review, an approved-but-unpublished item, an item of a published
+assessment reopened and edited after publication, a review comment, a new source (cited from the draft) and the
+revision history (change reasons). Then an anonymous visitor crawls: every URL of the `public` namespace (kwargs
+from url_matrix.py), every other named URL with kwargs aimed at the canary's objects, and every same-site link
+found on the way, downloads included (PDF, DOCX, CSV, JSON... are read as text). New public pages and exports are
+covered without changing this file; URL kwargs this file cannot guess fail the test by name (add them to GUESSES).
+"""
+
+import itertools
+from collections import deque
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from assessments.models import AssessmentItem, Citation, Comment, Source
+from assessments.services.comments import comment_create
+from assessments.services.items import citations_resolve
+from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
+from tests.security.matrix import named_urls
+from tests.security.outputs import output_text
+from tests.security.url_matrix import cases_for
+
+CANARY = "Qz7CanaryXw4"
+CANARY_KEY = "zz-unpublished-source"  # not the canary itself: the crawl puts keys in URLs (and ?next=)
+MAX_PAGES = 300
+SKIP_PREFIXES = ("/admin/", "/" + settings.STATIC_URL.strip("/") + "/")
+
+
+def _edit(item, user, notes, **more):
+    return item_update(
+        item=item, user=user, expected_version=item.version, notes=notes, reason=f"edit {CANARY}", **more
+    )
+
+
+@pytest.fixture
+def canary(world):
+    """Write the canary everywhere an unpublished text lives; return the objects that hold it."""
+    researcher, reviewer, editor = (world.users[name] for name in ("researcher", "reviewer", "editor"))
+    source = Source(
+        key=CANARY_KEY,
+        type="report",
+        authors=[{"literal": f"Author {CANARY}"}],
+        author_abbreviation="CNRY",
+        issued_year=2024,
+        title=f"Secret report {CANARY}",
+        container_title=f"Series {CANARY}",
+        publisher=f"Publisher {CANARY}",
+        url=f"https://example.org/{CANARY}",
+        un_symbol=f"A/{CANARY}",
+        note=f"Note {CANARY}",
+    )
+    source.full_clean()
+    source._history_user = researcher
+    source._change_reason = f"added {CANARY}"
+    source.save()
+    citations_resolve(source=source, user=researcher, reason=f"resolved {CANARY}")
+    items = {item.slug: item for item in world.korea_2025.items.select_related("indicator")}
+    # A draft with a citation of the new source, in its notes and its locator.
+    draft = _edit(world.draft_item, researcher, f"Draft finding {CANARY}.[@{CANARY_KEY}, p. {CANARY}]")
+    _edit(items["overview"], researcher, f"Overview draft {CANARY}")
+    comment_create(item=draft, user=reviewer, body=f"Reviewer says {CANARY}")
+    # An item in review, and one approved but not published.
+    in_review = _edit(items["BC-2"], researcher, f"In review {CANARY}.[@hrw-2022-south-korea]", rating="strong")
+    item_submit(item=in_review, user=researcher)
+    approved = _edit(items["BC-3"], researcher, f"Approved {CANARY}.[@hrw-2022-south-korea]", rating="weak")
+    approved = item_submit(item=approved, user=researcher)
+    item_approve(item=approved, user=reviewer, comment=f"Fine {CANARY}")
+    # A published assessment's item reopened and edited after its edition was frozen.
+    reopened = item_reopen(item=world.approved_item, user=editor, reason=f"new evidence {CANARY}")
+    _edit(reopened, editor, f"Post-publication draft {CANARY}")
+    return source
+
+
+def test_canary_is_where_it_was_written(canary, world):
+    """The control: the canary is stored and visible to staff, so zero hits below means hidden, not missing."""
+    assert AssessmentItem.objects.filter(notes__contains=CANARY).count() == 5
+    assert AssessmentItem.history.filter(history_change_reason__contains=CANARY).exists()
+    assert Comment.objects.filter(body__contains=CANARY).count() == 2
+    assert Citation.objects.filter(source=canary).exists()
+    staff = world.client("editor").get(world.draft_item.get_absolute_url())
+    assert CANARY in output_text(staff.content, staff["Content-Type"])
+
+
+# Values to try for URL kwargs, aimed at the canary's objects (and, for editions, the published one).
+def guesses(world) -> dict[str, list]:
+    draft = world.draft_item
+    return {
+        "year": [2025, 2022],
+        "country": ["KOR", "kor"],
+        "item": ["BC-1", "BC-2", "BC-3", "overview", "PM-2"],
+        "key": [CANARY_KEY],
+        "number": [world.edition.number, world.edition.number + 1],
+        "edition": [world.edition.number],
+        "format": ["pdf", "docx", "json", "csv", "xlsx", "html", "txt"],
+        "pk": [draft.pk],
+        "id": [draft.pk],
+        "item_pk": [draft.pk],
+        "object_id": [draft.pk],
+        "comment_pk": [Comment.objects.filter(body__contains=CANARY).first().pk],
+        "source_pk": [Source.objects.get(key=CANARY_KEY).pk],
+        "history_id": list(
+            AssessmentItem.history.filter(history_change_reason__contains=CANARY).values_list("history_id", flat=True)
+        )[:3],
+    }
+
+
+def seed_urls(world) -> tuple[list[str], list[str]]:
+    """Where the crawl starts; and the named URLs whose kwargs nobody knows how to fill."""
+    values = guesses(world)
+    urls, unknown = [], []
+    for url in named_urls():
+        if url.name.startswith("admin:"):
+            continue
+        if url.name.startswith("public:"):
+            for case in cases_for(url.name) or []:
+                if case.method == "get":
+                    urls.append(case.url(url.name, world))
+        if not url.kwargs:
+            urls.append(reverse(url.name))  # staff pages too: anonymous must be turned away from them
+            continue
+        if any(kwarg not in values for kwarg in url.kwargs):
+            if url.name.startswith("public:"):
+                unknown.append(f"{url.name} ({', '.join(url.kwargs)})")
+            continue
+        combos = itertools.product(*(values[kwarg] for kwarg in url.kwargs))
+        for combo in itertools.islice(combos, 40):
+            try:
+                urls.append(reverse(url.name, kwargs=dict(zip(url.kwargs, combo, strict=True))))
+            except NoReverseMatch:
+                pass
+    return list(dict.fromkeys(urls)), unknown
+
+
+def links(html: str, base: str) -> list[str]:
+    try:
+        document = lxml.html.document_fromstring(html)
+    except Exception:
+        return []
+    found = []
+    for element, _attribute, link, _position in document.iterlinks():
+        if element.tag == "form" and (element.get("method") or "get").lower() != "get":
+            continue
+        found.append(urljoin(base, link))
+    return found
+
+
+def crawl(client: Client, seeds: list[str], limit: int = MAX_PAGES) -> dict:
+    """Breadth-first over same-site links from the seeds; every response body is read as text."""
+    queue, seen = deque(seeds), set(seeds)
+    report = {"pages": 0, "hits": [], "errors": [], "statuses": {}}
+    while queue and report["pages"] < limit:
+        url = queue.popleft()
+        response = client.get(url)
+        report["pages"] += 1
+        report["statuses"][response.status_code] = report["statuses"].get(response.status_code, 0) + 1
+        if response.status_code >= 500:
+            report["errors"].append(f"{response.status_code} {url}")
+        body = response.getvalue() if response.streaming else response.content
+        content_type = response.get("Content-Type", "")
+        text = output_text(body, content_type) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.items())
+        if CANARY.lower() in text.lower():
+            report["hits"].append(f"{url} ({text.lower().count(CANARY.lower())}×)")
+        next_urls = []
+        if response.status_code in (301, 302, 303, 307, 308):
+            next_urls.append(urljoin(url, response["Location"]))
+        elif content_type.startswith("text/html"):
+            next_urls += links(body.decode("utf-8", errors="replace"), "http://testserver" + url)
+        for link in next_urls:
+            parts = urlsplit(urldefrag(link)[0])
+            if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+                continue  # another site
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if path.startswith(SKIP_PREFIXES) or path in seen:
+                continue
+            seen.add(path)
+            queue.append(path)
+    return report
+
+
+def test_public_site_and_exports_never_show_unpublished_text(canary, world, security_figures):
+    seeds, unknown = seed_urls(world)
+    assert not unknown, f"add values for these URL kwargs to guesses() in {__name__}: {unknown}"
+    report = crawl(Client(), seeds)
+    security_figures.add("leak crawl: pages fetched as anonymous", report["pages"])
+    security_figures.add("leak crawl: canary hits", len(report["hits"]))
+    assert report["pages"] >= len(seeds) >= 1
+    assert not report["errors"], f"server errors during the crawl: {report['errors']}"
+    assert report["hits"] == [], f"the canary {CANARY} leaked to anonymous visitors: {report['hits']}"
+
+
+def test_crawler_would_see_a_leak(canary, world):
+    """The crawler and the text extraction do find the canary when a page does show it (a staff client here)."""
+    report = crawl(world.client("editor"), [world.korea_2025.get_absolute_url()], limit=3)
+    assert report["hits"], "the crawl cannot see the canary even on a page that shows it"
