@@ -6,7 +6,7 @@ from django.urls import reverse
 from assessments.models import Country
 from tests.factories import make_country_assessment
 
-QUERIES_ON_CYCLE_PAGE = 8  # session, user, cycle, assessments, 3 for scores, cycle tabs
+QUERIES_ON_CYCLE_PAGE = 9  # session, user, groups, cycle, assessments, 3 for scores, cycle tabs
 
 
 def test_login_page_renders(client, db):
@@ -22,7 +22,7 @@ def test_cycle_page_requires_login(client, demo):
 
 
 def test_cycle_page_shows_korea_score(user_client, demo, django_assert_max_num_queries):
-    client = user_client("researcher")
+    client = user_client("editor")
     with django_assert_max_num_queries(12):
         response = client.get(reverse("cycle-detail", args=[2022]))
     assert response.status_code == 200
@@ -31,11 +31,18 @@ def test_cycle_page_shows_korea_score(user_client, demo, django_assert_max_num_q
     assert ">73<" in text and ">74<" in text and "−1" in text
 
 
+def test_cycle_page_lists_only_assigned_assessments_for_researchers(user_client, demo):
+    """Live scores and progress come from drafts: the researcher (assigned to Korea 2025 only) sees no 2022 row."""
+    client = user_client("researcher")
+    assert "Republic of Korea" not in client.get(reverse("cycle-detail", args=[2022])).content.decode()
+    assert "Republic of Korea" in client.get(reverse("cycle-detail", args=[2025])).content.decode()
+
+
 @pytest.mark.parametrize("extra_countries", [0, 5])
 def test_cycle_page_query_count_does_not_grow(user_client, korea_2022, extra_countries, django_assert_num_queries):
     for code in ["AUS", "NZL", "JPN", "IDN", "PHL"][:extra_countries]:
         make_country_assessment(country=Country.objects.get(code=code), cycle=korea_2022.cycle)
-    client = user_client("reviewer")
+    client = user_client("editor")
     client.get(reverse("cycle-detail", args=[2022]))  # warm the session
     with django_assert_num_queries(QUERIES_ON_CYCLE_PAGE):
         client.get(reverse("cycle-detail", args=[2022]))

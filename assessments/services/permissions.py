@@ -58,6 +58,15 @@ def can_view_assessment(user: AnyUser, country_assessment: CountryAssessment) ->
     return is_editor(user) or bool(_assigned_roles(user, country_assessment))
 
 
+def visible_assessment_ids(user: AnyUser) -> set[int] | None:
+    """The country assessments whose drafts the user may see: None for all (editors, admins), else the assigned."""
+    if is_editor(user):
+        return None
+    if not user.is_authenticated:
+        return set()
+    return set(Assignment.objects.filter(user=user).values_list("country_assessment_id", flat=True))
+
+
 def can_edit_item(user: AnyUser, item: AssessmentItem) -> bool:
     """Assigned researchers (and editors) edit items that are draft or returned with changes requested."""
     if item.status not in (ItemStatus.DRAFT, ItemStatus.CHANGES_REQUESTED):

@@ -4,7 +4,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from assessments.models import CountryAssessment, Cycle
+from assessments.models import Cycle
+from assessments.overview.staff import visible_assessments
+from assessments.services.permissions import is_editor
 from assessments.services.scoring import assessment_scores
 
 
@@ -16,8 +18,9 @@ class CycleDetailView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.cycle = get_object_or_404(Cycle.objects.select_related("previous"), year=self.kwargs["year"])
+        # Live scores and progress come from drafts: editors and admins see every assessment, others their own.
         return (
-            CountryAssessment.objects.for_cycle(self.cycle)
+            visible_assessments(self.request.user, self.cycle)
             .with_progress()
             .select_related("country", "cycle")
             .order_by("country__name")
@@ -29,5 +32,6 @@ class CycleDetailView(LoginRequiredMixin, ListView):
         for assessment in context["assessments"]:
             assessment.score_summary = scores[assessment.pk]
         context["cycle"] = self.cycle
+        context["all_visible"] = is_editor(self.request.user)
         context["cycles"] = Cycle.objects.order_by("-year")
         return context

@@ -18,6 +18,7 @@ from assessments.citations.style import StyleState, end_sentence, format_full, f
 from assessments.citations.validation import citation_report, duplicate_candidates
 from assessments.models import Citation, CountryAssessment, Source
 from assessments.rendering import sanitize_html
+from assessments.services.permissions import can_view_assessment, visible_assessment_ids
 from assessments.services.source_import import ImportFormatError, sources_export, sources_import
 from assessments.services.sources import (
     can_add_sources,
@@ -72,12 +73,19 @@ class SourceDetailView(LibraryAccessMixin, DetailView):
         by_assessment: dict[int, dict] = {}
         for citation in citations:
             assessment = citation.item.country_assessment
-            group = by_assessment.setdefault(assessment.pk, {"assessment": assessment, "rows": []})
+            group = by_assessment.setdefault(assessment.pk, {"assessment": assessment, "rows": [], "count": 0})
             group["rows"].append(citation)
+            group["count"] += 1
+        # Which items cite it, and where, is draft text: only a count for assessments the user may not see.
+        visible = visible_assessment_ids(self.request.user)
+        for pk, group in by_assessment.items():
+            group["hidden"] = visible is not None and pk not in visible
+            if group["hidden"]:
+                group["rows"] = []
         library = Source.objects.only("pk", "key", "title", "url", "issued_year", "author_text")
         context.update(
             citing=list(by_assessment.values()),
-            citation_count=sum(len(group["rows"]) for group in by_assessment.values()),
+            citation_count=sum(group["count"] for group in by_assessment.values()),
             duplicates=duplicate_candidates([source], library),
             full_form=sanitize_html(end_sentence(format_full(source, "", StyleState())).html),
             short_form=sanitize_html(end_sentence(format_short(source, "")).html),
@@ -217,7 +225,9 @@ class SourceExportView(LibraryAccessMixin, View):
 
 
 class CitationReportView(LibraryAccessMixin, TemplateView):
-    """Per country assessment: unknown keys with their position, sources without URL or year, duplicates."""
+    """Per country assessment: unknown keys with their position, sources without URL or year, duplicates.
+
+    Read from the current (draft) notes, so only for those who may see the assessment's drafts."""
 
     template_name = "sources/citation_report.html"
 
@@ -228,6 +238,8 @@ class CitationReportView(LibraryAccessMixin, TemplateView):
             cycle__year=kwargs["year"],
             country__code=kwargs["country"].upper(),
         )
+        if not can_view_assessment(self.request.user, assessment):
+            raise PermissionDenied("You are not assigned to this country assessment.")
         items = list(assessment.items.in_reading_order())
         for item in items:
             item.country_assessment = assessment  # for links, without a query per item
