@@ -4,7 +4,6 @@ Roles (ROLES, in this order): anonymous; outsider (a researcher assigned to noth
 reviewer (the demo users, assigned to Republic of Korea 2025); editor; admin (superuser).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -13,11 +12,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import models
 from django.test import Client
-from django.utils import timezone
 
-from assessments.citations.render import render_annex
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition, Source
 from assessments.services.comments import comment_create
+from assessments.services.publishing import annex_publish
 from assessments.services.workflow import item_update
 from tests.factories import UserFactory
 
@@ -91,31 +89,10 @@ class World:
 
 
 def edition_ensure(country_assessment: CountryAssessment, user: User) -> Edition:
-    """The first edition of an approved assessment, frozen as publishing would freeze it.
-
-    Lead: once the publishing service exists, call it here instead, so the crawl sees real edition pages.
-    """
+    """The first edition of an approved assessment: the demo publishes Korea 2022 as v1 with the real publishing
+    service; publish it the same way if a demo without it is ever loaded."""
     existing = country_assessment.editions.order_by("number").first()
-    if existing:
-        return existing
-    items = list(country_assessment.items.in_reading_order())
-    rendered = render_annex(items)
-    html = "\n".join(rendered.notes[item.pk].html for item in items)
-    snapshot = {"country": country_assessment.country.code, "cycle": country_assessment.cycle.year}
-    edition = Edition(
-        country_assessment=country_assessment,
-        number=1,
-        published_at=timezone.now(),
-        published_by=user,
-        content_hash=hashlib.sha256(html.encode()).hexdigest(),
-        html=html,
-        snapshot=snapshot,
-    )
-    edition.full_clean()
-    edition._history_user = user
-    edition._change_reason = "published"
-    edition.save()
-    return edition
+    return existing or annex_publish(country_assessment=country_assessment, user=user)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ The table itself is in url_matrix.py.
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -15,12 +16,17 @@ from tests.security.conftest import ROLES, World
 
 @dataclass(frozen=True)
 class Redirect:
-    """A 302 to the named page (the login page, typically), whatever the query string."""
+    """A 302 to the named page (the login page, typically; `args` for a page with URL arguments), whatever the
+    query string."""
 
     to: str
+    args: tuple = ()
 
     def __str__(self) -> str:
-        return f"302→{self.to}"
+        return f"302→{self.to}{list(self.args) if self.args else ''}"
+
+    def url(self) -> str:
+        return reverse(self.to, args=self.args)
 
 
 Expected = int | Redirect
@@ -78,19 +84,20 @@ class NamedURL:
 def named_urls() -> list[NamedURL]:
     """Every named URL pattern of the project, namespaces included, in URLconf order."""
 
-    def walk(resolver: URLResolver, prefix: str, namespace: str | None) -> Iterator[NamedURL]:
+    def walk(resolver: URLResolver, prefix: str, kwargs: tuple, namespace: str | None) -> Iterator[NamedURL]:
         for pattern in resolver.url_patterns:
+            groups = kwargs + tuple(pattern.pattern.regex.groupindex)  # an include's route has kwargs too
             if isinstance(pattern, URLResolver):
                 inner = namespace
                 if pattern.namespace:
                     inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                yield from walk(pattern, prefix + str(pattern.pattern), inner)
+                yield from walk(pattern, prefix + str(pattern.pattern), groups, inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield NamedURL(name, prefix + str(pattern.pattern), tuple(pattern.pattern.regex.groupindex))
+                yield NamedURL(name, prefix + str(pattern.pattern), groups)
 
     seen: dict[str, NamedURL] = {}
-    for url in walk(get_resolver(), "", None):
+    for url in walk(get_resolver(), "", (), None):
         seen.setdefault(url.name, url)  # reverse() uses the first pattern of a name
     return list(seen.values())
 
@@ -106,7 +113,7 @@ class Outcome:
 
     def matches(self, expected: Expected) -> bool:
         if isinstance(expected, Redirect):
-            return self.status == 302 and self.location.split("?")[0] == reverse(expected.to)
+            return self.status == 302 and urlsplit(self.location).path == expected.url()
         return self.status == expected
 
     def describe(self) -> str:

@@ -5,7 +5,8 @@
 - `assert_no_active_content(html)` → no <script> (other than same-origin static files), no on* handler, no
   javascript:/vbscript:/data:text/html URL, checked with two different HTML parsers and on the raw text.
 - `assert_no_active_content_in(body, content_type)` → the same for any output: HTML; the HTML that PDFs are made
-  from; DOCX/XLSX relationships and parts; CSV cells (no spreadsheet formulas); JSON (served as JSON).
+  from; DOCX/XLSX relationships and parts; CSV cells (no spreadsheet formulas); JSON (served as JSON); Markdown
+  (rendered to HTML by pandoc, raw HTML allowed, as a viewer would).
 """
 
 import csv
@@ -175,6 +176,21 @@ def assert_no_active_content(html: str, context: str = "") -> None:
 
 # ----- other outputs -----
 
+
+def markdown_as_html(body: bytes, flavour: str = "markdown") -> str:
+    """A Markdown file rendered to HTML by pandoc (raw HTML passes through, links are not filtered)."""
+    import pypandoc
+
+    result = subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", flavour, "-t", "html"],
+        input=body,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.decode("utf-8", errors="replace")
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?%?$")
 
@@ -203,6 +219,10 @@ def assert_no_active_content_in(body: bytes, content_type: str, context: str = "
         rows = csv.reader(io.StringIO(body.decode("utf-8-sig", errors="replace")))
         formulas = [cell for row in rows for cell in row if cell.startswith(_FORMULA_START) and not _NUMBER.match(cell)]
         assert not formulas, f"spreadsheet formulas{where}: {formulas[:5]}"
+    elif kind == "text/markdown":
+        # What a Markdown viewer would show: rendered with raw HTML allowed, as pandoc's Markdown and as GFM.
+        for flavour in ("markdown", "gfm"):
+            assert_no_active_content(markdown_as_html(body, flavour), f"{context} (Markdown as {flavour} → HTML)")
     elif kind.endswith("json"):
         json.loads(body)  # JSON served as JSON is data; a browser will not run it (nosniff is set)
     elif kind == "application/pdf" or body[:5] == b"%PDF-":

@@ -8,6 +8,8 @@ found on the way, downloads included (PDF, DOCX, CSV, JSON... are read as text).
 covered without changing this file; URL kwargs this file cannot guess fail the test by name (add them to GUESSES).
 """
 
+import csv
+import io
 import itertools
 from collections import deque
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -16,9 +18,10 @@ import lxml.html
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from assessments.models import AssessmentItem, Citation, Comment, Source
+from assessments.publishing.exports import FORMATS
 from assessments.services.comments import comment_create
 from assessments.services.items import citations_resolve
 from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
@@ -28,7 +31,11 @@ from tests.security.url_matrix import cases_for
 
 CANARY = "Qz7CanaryXw4"
 CANARY_KEY = "zz-unpublished-source"  # not the canary itself: the crawl puts keys in URLs (and ?next=)
-MAX_PAGES = 300
+MAX_PAGES = 500  # pages found by following links, beyond the seeds
+QUERY_VARIANTS = 2  # query strings followed per path (sort orders, ?next=, pages)
+LINKS_PER_VIEW = 25  # links followed per view (the seeds aim at the canary's objects; these add breadth)
+CHANGED_AFTER_V1 = "BC-2"  # a Korea 2022 indicator approved again after v1 with a new rating and text
+RATING_AFTER_V1 = "very_weak"
 SKIP_PREFIXES = ("/admin/", "/" + settings.STATIC_URL.strip("/") + "/")
 
 
@@ -74,14 +81,22 @@ def canary(world):
     # A published assessment's item reopened and edited after its edition was frozen.
     reopened = item_reopen(item=world.approved_item, user=editor, reason=f"new evidence {CANARY}")
     _edit(reopened, editor, f"Post-publication draft {CANARY}")
+    # Another item of the published Korea 2022, reopened, changed (rating too), cited and approved again after v1,
+    # but not re-published: v1's pages and downloads, the regional pages and the API must not show it.
+    republished = world.korea_2022.items.select_related("indicator").get(indicator__code=CHANGED_AFTER_V1)
+    changed = item_reopen(item=republished, user=editor, reason=f"correction {CANARY}")
+    changed = _edit(changed, editor, f"Approved after v1 {CANARY}.[@{CANARY_KEY}, p. {CANARY}]", rating=RATING_AFTER_V1)
+    changed = item_submit(item=changed, user=editor)
+    item_approve(item=changed, user=world.users["admin"], comment=f"Approved again {CANARY}")
     return source
 
 
 def test_canary_is_where_it_was_written(canary, world):
     """The control: the canary is stored and visible to staff, so zero hits below means hidden, not missing."""
-    assert AssessmentItem.objects.filter(notes__contains=CANARY).count() == 5
+    assert AssessmentItem.objects.filter(notes__contains=CANARY).count() == 6
+    assert AssessmentItem.objects.filter(notes__contains=CANARY, status="approved").count() == 2
     assert AssessmentItem.history.filter(history_change_reason__contains=CANARY).exists()
-    assert Comment.objects.filter(body__contains=CANARY).count() == 2
+    assert Comment.objects.filter(body__contains=CANARY).count() == 3
     assert Citation.objects.filter(source=canary).exists()
     staff = world.client("editor").get(world.draft_item.get_absolute_url())
     assert CANARY in output_text(staff.content, staff["Content-Type"])
@@ -98,6 +113,8 @@ def guesses(world) -> dict[str, list]:
         "number": [world.edition.number, world.edition.number + 1],
         "edition": [world.edition.number],
         "format": ["pdf", "docx", "json", "csv", "xlsx", "html", "txt"],
+        "fmt": ["html", "pdf", "docx", "json", "md"],
+        "code": ["KOR", "kor", "BC-1", CHANGED_AFTER_V1, "BC-3", "PM-2"],  # a country's code (API), an indicator's
         "pk": [draft.pk],
         "id": [draft.pk],
         "item_pk": [draft.pk],
@@ -150,20 +167,33 @@ def links(html: str, base: str) -> list[str]:
     return found
 
 
-def crawl(client: Client, seeds: list[str], limit: int = MAX_PAGES) -> dict:
-    """Breadth-first over same-site links from the seeds; every response body is read as text."""
-    queue, seen = deque(seeds), set(seeds)
-    report = {"pages": 0, "hits": [], "errors": [], "statuses": {}}
+def _view_name(path: str) -> str:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return "404"
+
+
+def crawl(client: Client, seeds: list[str], limit: int = MAX_PAGES, allowed: tuple[str, ...] = ()) -> dict:
+    """Breadth-first over same-site links from the seeds; every response body is read as text.
+
+    `allowed`: texts holding the canary that this client may see (they are removed before counting)."""
+    queue, seen, variants, per_view = deque(seeds), set(seeds), {}, {}
+    report = {"pages": 0, "hits": [], "errors": [], "statuses": {}, "ok": set()}
     while queue and report["pages"] < limit:
         url = queue.popleft()
         response = client.get(url)
         report["pages"] += 1
+        if response.status_code == 200:
+            report["ok"].add(url)
         report["statuses"][response.status_code] = report["statuses"].get(response.status_code, 0) + 1
         if response.status_code >= 500:
             report["errors"].append(f"{response.status_code} {url}")
         body = response.getvalue() if response.streaming else response.content
         content_type = response.get("Content-Type", "")
         text = output_text(body, content_type) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.items())
+        for seen_text in allowed:
+            text = text.replace(seen_text, "")
         if CANARY.lower() in text.lower():
             report["hits"].append(f"{url} ({text.lower().count(CANARY.lower())}×)")
         next_urls = []
@@ -178,20 +208,98 @@ def crawl(client: Client, seeds: list[str], limit: int = MAX_PAGES) -> dict:
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             if path.startswith(SKIP_PREFIXES) or path in seen:
                 continue
+            if parts.query and variants.get(parts.path, 0) >= QUERY_VARIANTS:
+                continue  # another sort order or ?next= of a page fetched already
+            view = _view_name(parts.path)
+            if per_view.get(view, 0) >= LINKS_PER_VIEW:
+                continue  # the 37th indicator page, the 52nd source: the same template with other data
+            variants[parts.path] = variants.get(parts.path, 0) + bool(parts.query)
+            per_view[view] = per_view.get(view, 0) + 1
             seen.add(path)
             queue.append(path)
+    report["unvisited"] = len(queue)
     return report
+
+
+def must_reach(world) -> list[str]:
+    """Public pages and downloads of Korea 2022 v1 that the crawl must have fetched (200) for its zero to count."""
+    annex = {"year": 2022, "country": "KOR"}
+    api = {"year": 2022, "code": "KOR"}
+    return [
+        reverse("public:annex", kwargs=annex),
+        reverse("public:annex-edition", kwargs={**annex, "number": 1}),
+        *[reverse("public:annex-download", kwargs={**annex, "number": 1, "fmt": fmt}) for fmt in FORMATS],
+        reverse("public:regional", args=[2022]),
+        reverse("public:regional-indicator", args=[2022, CHANGED_AFTER_V1]),
+        reverse("public:regional-csv", args=[2022]),
+        reverse("public:regional-json", args=[2022]),
+        reverse("public:api-editions"),
+        reverse("public:api-edition-latest", kwargs=api),
+        reverse("public:api-edition", kwargs={**api, "number": 1}),
+    ]
+
+
+def missed(report: dict, world) -> list[str]:
+    return [url for url in must_reach(world) if url not in report["ok"]]
 
 
 def test_public_site_and_exports_never_show_unpublished_text(canary, world, security_figures):
     seeds, unknown = seed_urls(world)
     assert not unknown, f"add values for these URL kwargs to guesses() in {__name__}: {unknown}"
-    report = crawl(Client(), seeds)
+    report = crawl(Client(), seeds, limit=len(seeds) + MAX_PAGES)
     security_figures.add("leak crawl: pages fetched as anonymous", report["pages"])
     security_figures.add("leak crawl: canary hits", len(report["hits"]))
-    assert report["pages"] >= len(seeds) >= 1
+    security_figures.add("leak crawl: public answers (200)", report["statuses"].get(200, 0))
+    assert report["pages"] > len(seeds) >= 1 and not report["unvisited"], f"crawl cut short: raise MAX_PAGES {report}"
+    assert not missed(report, world), f"public pages and downloads the crawl never fetched: {missed(report, world)}"
     assert not report["errors"], f"server errors during the crawl: {report['errors']}"
     assert report["hits"] == [], f"the canary {CANARY} leaked to anonymous visitors: {report['hits']}"
+
+
+def library_texts(source: Source) -> tuple[str, ...]:
+    """The canary source's own fields (and its history): the source library is open to every staff member."""
+    fields = [source.title, source.container_title, source.publisher, source.url, source.un_symbol, source.note]
+    reasons = source.history.values_list("history_change_reason", flat=True)
+    return tuple(sorted({*fields, *source.authors[0].values(), *filter(None, reasons)}, key=len, reverse=True))
+
+
+def test_staff_not_assigned_never_see_the_drafts(canary, world, security_figures):
+    """The outsider (a researcher assigned to nothing) crawls every page from every named URL: the canary shows
+    only inside the library's own record of the new source, never from a draft, comment, locator or history."""
+    seeds, _ = seed_urls(world)
+    report = crawl(world.client("outsider"), seeds, limit=len(seeds) + MAX_PAGES, allowed=library_texts(canary))
+    security_figures.add("leak crawl: pages fetched as the unassigned researcher", report["pages"])
+    security_figures.add("leak crawl: canary hits (unassigned researcher)", len(report["hits"]))
+    assert not report["unvisited"], f"crawl cut short: raise MAX_PAGES {report}"
+    assert reverse("source-detail", args=[CANARY_KEY]) in report["ok"]  # the library itself is open to staff
+    assert not report["errors"], f"server errors during the crawl: {report['errors']}"
+    assert report["hits"] == [], f"drafts leaked to staff not assigned to them: {report['hits']}"
+
+
+def test_published_data_stay_as_frozen_in_v1(canary, world, client):
+    """The rating approved after v1 (but not re-published) is in no public data: score 73, BC-2 Very Strong."""
+    before = {"score": 73, "rating": "Very Strong"}
+    assert world.korea_2022.items.get(indicator__code=CHANGED_AFTER_V1).rating == RATING_AFTER_V1
+
+    def get(name, *args):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        return response
+
+    def edition(document: dict) -> dict:
+        rating = next(i["rating"] for i in document["indicators"] if i["code"] == CHANGED_AFTER_V1)
+        return {"score": document["score"], "rating": rating}
+
+    assert edition(get("public:api-edition-latest", 2022, "KOR").json()) == before
+    assert edition(get("public:api-edition", 2022, "KOR", 1).json()) == before
+    assert edition(get("public:annex-download", 2022, "KOR", 1, "json").json()) == before
+    korea = get("public:regional-json", 2022).json()["countries"][0]
+    rating = next(row["rating"] for row in korea["ratings"] if row["code"] == CHANGED_AFTER_V1)
+    assert {"score": korea["score"], "rating": rating} == before
+    rows = list(csv.DictReader(io.StringIO(get("public:regional-csv", 2022).content.decode("utf-8-sig"))))
+    row = next(row for row in rows if row["indicator_code"] == CHANGED_AFTER_V1)
+    assert {"score": int(row["score"]), "rating": row["rating"]} == before
+    assert [r["score"] for r in get("public:api-editions").json()["results"] if r["cycle"] == 2022] == [73]
 
 
 def test_crawler_would_see_a_leak(canary, world):

@@ -10,14 +10,18 @@ values: a status code, LOGIN (302 to the login page) or ADMIN_LOGIN. Whole famil
 covered by RULES; an entry in URLS wins over a rule. A named URL with neither fails the test, naming the URL.
 """
 
+import json
 import re
 from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.models import Source
 from assessments.services.accounts import EDITOR, ROLE_PERMISSIONS
+from assessments.services.workflow import item_approve, item_submit, item_update
 from tests.security.conftest import ROLES, World
 from tests.security.matrix import ADMIN_LOGIN, LOGIN, Case, Redirect, everyone, expect
 
@@ -29,17 +33,176 @@ UNASSIGNED_ASSESSMENT = expect(LOGIN, 403, 403, 403, 200, 200)  # an assessment 
 EDITORS = expect(LOGIN, 403, 403, 403, 200, 200)
 ADMINS = expect(LOGIN, 403, 403, 403, 403, 200)
 NOT_ALLOWED = everyone(405)
+MISSING = everyone(404)
+# POST-only views asked with GET: anonymous to the login page; who may not see the object 403; the others 405.
+GET_ON_POST_ONLY = expect(LOGIN, 405, 405, 405, 405, 405)
+GET_ON_POST_ONLY_DRAFT = expect(LOGIN, 403, 405, 405, 405, 405)
 
 
 def korea(year: int, **more) -> Callable[[World], dict]:
     return lambda world: {"year": year, "country": "KOR", **more}
 
 
+def back_to(name: str, *args) -> Redirect:
+    return Redirect(name, args)
+
+
+def item_page(year: int, item: str) -> Redirect:
+    return Redirect("item-edit", (year, "KOR", item))
+
+
+KOREA_2025 = Redirect("country-assessment", (2025, "KOR"))
+KOREA_2022 = Redirect("country-assessment", (2022, "KOR"))
+# The annex downloads: every format of Korea 2022 v1 (published by the demo), for everyone.
+ANNEX_FORMATS = ("html", "pdf", "docx", "json", "md")
+
+
+def _version(year: int, slug: str) -> Callable[[World], dict]:
+    """The editor form's hidden version of an item, read inside the request's transaction."""
+
+    def data(world: World) -> dict:
+        item = _item(world, year, slug)
+        return {"version": item.version, "notes": f"Edited {slug}.", "rating": item.rating}
+
+    return data
+
+
+def _item(world: World, year: int, slug: str):
+    assessment = world.korea_2025 if year == 2025 else world.korea_2022
+    return next(item for item in assessment.items.select_related("indicator") if item.slug == slug)
+
+
+def _in_review(slug: str, by: str, **post) -> Callable[[World], dict]:
+    """Put a Korea 2025 item in review, last edited by `by` (inside the request's transaction); the POST body."""
+
+    def data(world: World) -> dict:
+        item = _item(world, 2025, slug)
+        item = item_update(
+            item=item, user=world.users[by], expected_version=item.version, rating="strong", notes="Ready."
+        )
+        item_submit(item=item, user=world.users[by])
+        return post
+
+    return data
+
+
+def _approved(slug: str, **post) -> Callable[[World], dict]:
+    """An approved Korea 2025 item (written by the researcher, approved by the reviewer); the POST body."""
+
+    def data(world: World) -> dict:
+        _in_review(slug, "researcher")(world)
+        item_approve(item=_item(world, 2025, slug), user=world.users["reviewer"])
+        return post
+
+    return data
+
+
+def _revert(world: World) -> dict:
+    """Restore the revision before the world's draft edit of BC-1."""
+    item = _item(world, 2025, "BC-1")
+    first = item.history.order_by("history_date", "history_id").first()
+    return {"revision": first.history_id, "version": item.version}
+
+
+def _compare(world: World) -> dict:
+    """The history page comparing BC-1's first and latest revisions."""
+    ids = list(
+        _item(world, 2025, "BC-1").history.order_by("history_date", "history_id").values_list("history_id", flat=True)
+    )
+    return {"a": ids[0], "b": ids[-1]}
+
+
+def _duplicate(world: World) -> dict:
+    """A duplicate of the world's source, to merge into it."""
+    duplicate = Source(key="zz-duplicate", type=world.source.type, title=world.source.title)
+    duplicate.full_clean()
+    duplicate.save()
+    return {"remove": duplicate.key}
+
+
+def _csl_file(world: World) -> dict:
+    entry = [{"id": "zz-imported", "type": "report", "title": "Imported report", "issued": {"date-parts": [[2024]]}}]
+    return {"file": SimpleUploadedFile("library.json", json.dumps(entry).encode(), "application/json")}
+
+
+def _new_source(world: World) -> dict:
+    return {"key": "zz-new-source", "type": "report", "title": "A new report", "issued_year": 2024}
+
+
+def _source_edit(world: World) -> dict:
+    source = world.source
+    return {
+        "key": source.key,
+        "type": source.type,
+        "title": source.title + " (revised)",
+        "organisations": "\n".join(a["literal"] for a in source.authors if a.get("literal")),
+        "author_abbreviation": source.author_abbreviation,
+        "issued_year": source.issued_year or "",
+        "url": source.url,
+        "reason": "typo",
+        "version": source.updated_at.isoformat(),
+    }
+
+
+def _assignment(world: World) -> dict:
+    return {"user": world.users["outsider"].pk, "role": "researcher"}
+
+
+def _researcher_assignment(world: World) -> dict:
+    pk = world.korea_2025.assignments.get(user=world.users["researcher"]).pk
+    return {"year": 2025, "country": "KOR", "pk": pk}
+
+
 URLS: dict[str, list[Case]] = {
     # Public site
     "public:annex-list": [Case(PUBLIC)],
+    "public:annex": [
+        Case(PUBLIC, params=korea(2022), label="published"),
+        Case(MISSING, params=korea(2025), label="never published"),
+    ],
+    "public:annex-edition": [
+        Case(PUBLIC, params=korea(2022, number=1), label="v1"),
+        Case(MISSING, params=korea(2022, number=2), label="no v2"),
+        Case(MISSING, params=korea(2025, number=1), label="never published"),
+    ],
+    "public:annex-download": [
+        *[Case(PUBLIC, params=korea(2022, number=1, fmt=fmt), label=fmt) for fmt in ANNEX_FORMATS],
+        Case(MISSING, params=korea(2022, number=2, fmt="json"), label="no v2"),
+        Case(MISSING, params=korea(2025, number=1, fmt="md"), label="never published"),
+    ],
+    # Public regional overview, open data and API: published editions only, for everyone.
+    "public:regional-latest": [Case(everyone(Redirect("public:regional", (2022,))))],
+    "public:regional": [
+        Case(PUBLIC, params=lambda world: {"year": 2022}, label="published"),
+        Case(PUBLIC, params=lambda world: {"year": 2025}, label="nothing published yet"),
+        Case(MISSING, params=lambda world: {"year": 1999}, label="no such cycle"),
+    ],
+    "public:regional-indicator": [
+        Case(PUBLIC, params=lambda world: {"year": 2022, "code": "PM-2"}, label="published"),
+        Case(MISSING, params=lambda world: {"year": 2025, "code": "BC-1"}, label="nothing published yet"),
+    ],
+    "public:regional-csv": [
+        Case(PUBLIC, params=lambda world: {"year": 2022}, label="published"),
+        Case(PUBLIC, params=lambda world: {"year": 2025}, label="nothing published yet"),
+    ],
+    "public:regional-json": [
+        Case(PUBLIC, params=lambda world: {"year": 2022}, label="published"),
+        Case(PUBLIC, params=lambda world: {"year": 2025}, label="nothing published yet"),
+    ],
+    "public:api-editions": [
+        Case(PUBLIC),
+        Case(PUBLIC, query=lambda world: {"cycle": 2025, "country": "KOR"}, label="filtered"),
+    ],
+    "public:api-edition-latest": [
+        Case(PUBLIC, params=lambda world: {"year": 2022, "code": "KOR"}, label="published"),
+        Case(MISSING, params=lambda world: {"year": 2025, "code": "KOR"}, label="never published"),
+    ],
+    "public:api-edition": [
+        Case(PUBLIC, params=lambda world: {"year": 2022, "code": "KOR", "number": 1}, label="v1"),
+        Case(MISSING, params=lambda world: {"year": 2022, "code": "KOR", "number": 2}, label="no v2"),
+    ],
     # Staff pages
-    "dashboard": [Case(expect(LOGIN, 302, 302, 302, 302, 302))],  # → the latest cycle's page
+    "dashboard": [Case(STAFF)],
     "cycle-detail": [Case(STAFF, params=lambda world: {"year": 2025})],
     "country-assessment": [
         Case(DRAFTS, params=korea(2025), label="draft, assigned"),
@@ -47,10 +210,222 @@ URLS: dict[str, list[Case]] = {
     ],
     "item-edit": [
         Case(DRAFTS, params=korea(2025, item="BC-1"), label="draft indicator"),
+        Case(
+            expect(LOGIN, 403, item_page(2025, "BC-1"), 403, item_page(2025, "BC-1"), item_page(2025, "BC-1")),
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=_version(2025, "BC-1"),
+            label="save the draft",
+        ),
         Case(DRAFTS, params=korea(2025, item="overview"), label="draft overview"),
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022, item="PM-2"), label="approved, nobody assigned"),
     ],
+    "item-preview": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(DRAFTS, params=korea(2025, item="BC-1"), method="post", data=lambda world: {"notes": "x [@x]"}),
+    ],
+    "item-rating-preview": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(DRAFTS, params=korea(2025, item="BC-1"), method="post", data=lambda world: {"rating": "weak"}),
+    ],
+    # Transitions. Researchers (assigned) and editors write and submit; reviewers (assigned) and editors review,
+    # never their own change; editors reopen. A refused transition is 403; a permitted one goes back to the item.
+    "item-submit": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, item_page(2025, "BC-1"), 403, item_page(2025, "BC-1"), item_page(2025, "BC-1")),
+            params=korea(2025, item="BC-1"),
+            method="post",
+        ),
+        Case(
+            UNASSIGNED_ASSESSMENT | {"editor": 403, "admin": 403},
+            params=korea(2022, item="PM-2"),
+            method="post",
+            label="approved",
+        ),
+    ],
+    "item-approve": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-2")),
+        Case(
+            expect(LOGIN, 403, 403, item_page(2025, "BC-2"), item_page(2025, "BC-2"), item_page(2025, "BC-2")),
+            params=korea(2025, item="BC-2"),
+            method="post",
+            data=_in_review("BC-2", "researcher"),
+            label="the researcher's change",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, item_page(2025, "BC-2"), 403, item_page(2025, "BC-2")),
+            params=korea(2025, item="BC-2"),
+            method="post",
+            data=_in_review("BC-2", "editor"),
+            label="the editor's own change",
+        ),
+        Case(expect(LOGIN, 403, 403, 403, 403, 403), params=korea(2025, item="BC-1"), method="post", label="a draft"),
+    ],
+    "item-request-changes": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-2")),
+        Case(
+            expect(LOGIN, 403, 403, item_page(2025, "BC-2"), item_page(2025, "BC-2"), item_page(2025, "BC-2")),
+            params=korea(2025, item="BC-2"),
+            method="post",
+            data=_in_review("BC-2", "researcher", comment="Cite the 2024 report."),
+            label="the researcher's change",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, item_page(2025, "BC-2"), 403, item_page(2025, "BC-2")),
+            params=korea(2025, item="BC-2"),
+            method="post",
+            data=_in_review("BC-2", "editor", comment="Cite the 2024 report."),
+            label="the editor's own change",
+        ),
+    ],
+    "item-reopen": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-3")),
+        Case(
+            expect(LOGIN, 403, 403, 403, item_page(2025, "BC-3"), item_page(2025, "BC-3")),
+            params=korea(2025, item="BC-3"),
+            method="post",
+            data=_approved("BC-3", reason="New evidence."),
+            label="approved",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, item_page(2022, "PM-2"), item_page(2022, "PM-2")),
+            params=korea(2022, item="PM-2"),
+            method="post",
+            data=lambda world: {"reason": "New evidence."},
+            label="published",
+        ),
+    ],
+    "item-copy-previous": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="PM-2")),
+        Case(
+            expect(LOGIN, 403, item_page(2025, "PM-2"), 403, item_page(2025, "PM-2"), item_page(2025, "PM-2")),
+            params=korea(2025, item="PM-2"),
+            method="post",
+            data=lambda world: {"version": _item(world, 2025, "PM-2").version},
+        ),
+    ],
+    "comment-create": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=lambda world: {"body": "A question."},
+        ),
+    ],
+    "comment-resolve": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=lambda world: korea(2025, item="BC-1", pk=world.comment.pk)(world)),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=lambda world: korea(2025, item="BC-1", pk=world.comment.pk)(world),
+            method="post",
+        ),
+    ],
+    "assignment-create": [
+        Case(GET_ON_POST_ONLY, params=korea(2025)),
+        Case(
+            expect(LOGIN, 403, 403, 403, KOREA_2025, KOREA_2025),
+            params=korea(2025),
+            method="post",
+            data=_assignment,
+        ),
+    ],
+    "assignment-delete": [
+        Case(GET_ON_POST_ONLY, params=_researcher_assignment),
+        Case(expect(LOGIN, 403, 403, 403, KOREA_2025, KOREA_2025), params=_researcher_assignment, method="post"),
+    ],
+    "source-picker": [Case(STAFF, query=lambda world: {"q": "hrw"})],
+    # History: as the drafts themselves.
+    "item-history": [
+        Case(DRAFTS, params=korea(2025, item="BC-1"), label="draft"),
+        Case(DRAFTS, params=korea(2025, item="BC-1"), query=lambda world: _compare(world), label="comparison"),
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022, item="PM-2"), label="approved, nobody assigned"),
+    ],
+    "item-history-since-approval": [
+        Case(DRAFTS, params=korea(2025, item="BC-1"), label="draft"),
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022, item="PM-2"), label="approved, nobody assigned"),
+    ],
+    "item-history-revert": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, *[Redirect("item-history", (2025, "KOR", "BC-1"))] * 4) | {"reviewer": 403},
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=_revert,
+        ),
+    ],
+    "assessment-activity": [
+        Case(DRAFTS, params=korea(2025), label="draft"),
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022), label="nobody assigned"),
+    ],
+    # Publishing: editors and admins publish; drafts previews as the drafts.
+    "annex-publish": [
+        Case(GET_ON_POST_ONLY, params=korea(2022)),
+        Case(
+            expect(LOGIN, 403, 403, 403, KOREA_2022, KOREA_2022),
+            params=korea(2022),
+            method="post",
+            data=lambda world: {"errata": "Corrects a typo."},
+            label="v2 of a published annex",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, KOREA_2025, KOREA_2025),
+            params=korea(2025),
+            method="post",
+            label="not approved: refused with a message",
+        ),
+    ],
+    "annex-draft": [
+        *[Case(DRAFTS, params=korea(2025, fmt=fmt), label=fmt) for fmt in ("html", "json", "md")],
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022, fmt="html"), label="nobody assigned"),
+    ],
+    # Staff overview: live data of the assessments each person may see (an empty page for the outsider).
+    "overview-latest": [Case(expect(LOGIN, *[Redirect("cycle-overview", (2025,))] * 5))],
+    "cycle-overview": [Case(STAFF, params=lambda world: {"year": 2025})],
+    "cycle-heatmap": [Case(STAFF, params=lambda world: {"year": 2025})],
+    "cycle-charts": [Case(STAFF, params=lambda world: {"year": 2025})],
+    "cycle-indicators": [
+        Case(expect(LOGIN, *[Redirect("cycle-overview", (2025,))] * 5), params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, *[Redirect("cycle-indicator", (2025, "BC-1"))] * 5),
+            params=lambda world: {"year": 2025},
+            query=lambda world: {"code": "bc-1"},
+            label="picked",
+        ),
+    ],
+    "cycle-indicator": [Case(STAFF, params=lambda world: {"year": 2025, "code": "BC-1"})],
+    # Source library: the whole team reads, adds and edits sources; editors and admins merge them.
+    "source-list": [Case(STAFF), Case(STAFF, query=lambda world: {"q": "korea"}, label="search")],
     "source-detail": [Case(STAFF, params=lambda world: {"key": world.source.key})],
+    "source-create": [
+        Case(STAFF),
+        Case(expect(LOGIN, *[Redirect("source-detail", ("zz-new-source",))] * 5), method="post", data=_new_source),
+    ],
+    "source-edit": [
+        Case(STAFF, params=lambda world: {"key": world.source.key}),
+        Case(
+            expect(LOGIN, *[Redirect("source-detail", ("hrw-2022-south-korea",))] * 5),
+            params=lambda world: {"key": world.source.key},
+            method="post",
+            data=_source_edit,
+        ),
+    ],
+    "source-merge": [
+        Case(GET_ON_POST_ONLY, params=lambda world: {"key": world.source.key}),
+        Case(
+            expect(LOGIN, 403, 403, 403, *[Redirect("source-detail", ("hrw-2022-south-korea",))] * 2),
+            params=lambda world: {"key": world.source.key},
+            method="post",
+            data=_duplicate,
+        ),
+    ],
+    "source-import": [Case(STAFF), Case(STAFF, method="post", data=_csl_file, label="dry run")],
+    "source-export": [Case(STAFF)],
+    "citation-report": [
+        Case(DRAFTS, params=korea(2025), label="draft, assigned"),
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022), label="nobody assigned"),
+    ],
     # Accounts (django.contrib.auth.urls)
     "login": [Case(PUBLIC)],
     "logout": [Case(NOT_ALLOWED), Case(everyone(Redirect("public:annex-list")), method="post")],
@@ -120,7 +495,8 @@ ADMIN_MODEL_URL = re.compile(
 )
 # Admin pages that deviate from what the model permissions say, with the reason.
 ADMIN_EXCEPTIONS: dict[str, dict[str, int]] = {
-    # A published edition never changes: nobody may delete one, not even an admin.
+    # A published edition never changes: nobody may delete one, not even an admin; only publishing makes one.
+    "admin:assessments_edition_add": {"admin": 403},
     "admin:assessments_edition_delete": {"editor": 403, "admin": 403},
     # Login records are written by django-axes only.
     "admin:axes_accessattempt_add": {"admin": 403},
