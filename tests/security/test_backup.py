@@ -1,22 +1,25 @@
 """`manage.py backup` and `manage.py restore`: everything comes back, identical, into an empty database."""
 
 import gzip
+import hashlib
 import json
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessments.backup import row_counts
 from assessments.citations.render import render_annex
 from assessments.models import AssessmentItem, CountryAssessment, Edition
+from assessments.publishing.exports import FORMATS, edition_export
 from assessments.services.comments import comment_create
 from assessments.services.scoring import assessment_score
 
 
 def outputs() -> dict:
-    """What the archive renders: every assessment's annex body and score, and every frozen edition."""
+    """What the archive renders: every assessment's annex body and score, every frozen edition and its files."""
     rendered = {}
     for assessment in CountryAssessment.objects.select_related("country", "cycle__previous"):
         items = list(assessment.items.in_reading_order())
@@ -27,7 +30,19 @@ def outputs() -> dict:
             "score": assessment_score(assessment),
         }
     rendered["editions"] = list(Edition.objects.order_by("pk").values_list("html", "content_hash", "snapshot"))
+    rendered["edition files"] = edition_files()
     return rendered
+
+
+def edition_files() -> dict[str, str]:
+    """Every edition in every download format, rendered afresh (not from the cache), as SHA-256 per file."""
+    cache.clear()
+    files = {}
+    for edition in Edition.objects.select_related("country_assessment").order_by("pk"):
+        for fmt in FORMATS:
+            export = edition_export(edition, fmt)
+            files[export.filename] = hashlib.sha256(export.content).hexdigest()
+    return files
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,6 +52,7 @@ def test_backup_restores_everything_identically(world, tmp_path, security_figure
     history = {label: n for label, n in counts.items() if ".historical" in label}
     assert len(history) == 7 and all(history.values()), history  # every history table has rows
     assert counts["assessments.edition"] >= 1
+    assert {f"r2p-annex-2022-KOR-v1.{fmt}" for fmt in FORMATS} <= set(rendered["edition files"])
 
     call_command("backup", output=str(first))
     call_command("flush", interactive=False, verbosity=0)
@@ -44,10 +60,14 @@ def test_backup_restores_everything_identically(world, tmp_path, security_figure
     call_command("restore", str(first))
 
     assert row_counts() == counts
-    assert outputs() == rendered
+    restored = outputs()
+    rendered_files = rendered.pop("edition files")
+    assert restored.pop("edition files") == rendered_files  # JSON, HTML, Markdown, PDF, DOCX
+    assert restored == rendered
     call_command("backup", output=str(second))
     assert gzip.decompress(second.read_bytes()) == gzip.decompress(first.read_bytes())
     security_figures.add("backup/restore: rows round-tripped", sum(counts.values()))
+    security_figures.add("backup/restore: edition files identical byte for byte", len(rendered_files))
     # The restored database is alive: logins work and new rows get fresh keys (sequences were reset).
     assert User.objects.get(username="researcher").check_password("r2p-researcher")
     item = AssessmentItem.objects.get(pk=world.draft_item.pk)

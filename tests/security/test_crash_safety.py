@@ -1,15 +1,16 @@
 """A failure in the middle of a write leaves nothing half done: the item, its citations, its comments and
 every history table are exactly as before. Each service is run with an exception injected at each step.
 
-Lead: add publish and import here (same `snapshot()`, their own injection points) once they are merged.
+Publishing (and importing data) get their own snapshot and injection points below.
 """
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from assessments.models import AssessmentItem, Citation, Comment, ItemStatus
-from assessments.services import comments, items, workflow
+from assessments.models import AssessmentItem, Citation, Comment, Edition, ItemStatus
+from assessments.services import comments, items, publishing, workflow
+from assessments.services.publishing import annex_publish
 from assessments.services.workflow import (
     item_approve,
     item_reopen,
@@ -149,3 +150,40 @@ def test_refused_transition_changes_nothing(world, people):
     with pytest.raises(PermissionDenied):
         item_approve(item=item, user=people["reviewer"])  # not in review
     assert snapshot(item) == before
+
+
+# ----- publishing: a failure anywhere leaves no edition and no history row -----
+
+PUBLISH_INJECTIONS = {
+    "annex build": lambda mp: mp.setattr(publishing, "annex_build", fail_after(publishing.annex_build)),
+    "HTML render": lambda mp: mp.setattr(publishing, "annex_body_html", fail_after(publishing.annex_body_html)),
+    "after the edition save": lambda mp: mp.setattr(Edition, "save", fail_after(Edition.save)),
+    "edition history row": lambda mp: mp.setattr(Edition.history.model, "save", fail),
+}
+
+
+def publish_snapshot(country_assessment) -> dict:
+    return {
+        "editions": list(Edition.objects.order_by("pk").values_list("country_assessment", "number", "content_hash")),
+        "history": Edition.history.count(),
+        "items": list(country_assessment.items.order_by("pk").values_list("status", "version", "notes")),
+    }
+
+
+def test_failure_mid_publish_leaves_no_edition(world, people, monkeypatch, security_figures):
+    korea = world.korea_2022  # published as v1 by the demo; these publish v2
+    for injection in [None, *PUBLISH_INJECTIONS]:
+        with transaction.atomic():
+            before = publish_snapshot(korea)
+            if injection is None:
+                edition = annex_publish(country_assessment=korea, user=people["editor"], errata="Corrects a typo.")
+                after = publish_snapshot(korea)
+                assert edition.number == 2 and after["history"] == before["history"] + 1, after
+            else:
+                with monkeypatch.context() as patch:
+                    PUBLISH_INJECTIONS[injection](patch)
+                    with pytest.raises(Injected):
+                        annex_publish(country_assessment=korea, user=people["editor"], errata="Corrects a typo.")
+                assert publish_snapshot(korea) == before, f"publishing left partial changes after {injection}"
+                security_figures.add("crash safety: injected failures, all rolled back", 1)
+            transaction.set_rollback(True)
