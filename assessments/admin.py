@@ -76,6 +76,9 @@ class CitationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # citations are derived from the notes
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
 
 @admin.register(AssessmentItem)
 class AssessmentItemAdmin(ScopedHistoryAdmin):
