@@ -7,4 +7,5 @@ from . import core, public
 urlpatterns = [
     path("", include((public.urlpatterns, "public"))),
     *core.urlpatterns,
+    path("data/", include("assessments.urls.io")),
 ]

@@ -1,0 +1,252 @@
+"""Fast import of indicator assessments: lookups in a few queries, writes in bulk with history, all or nothing."""
+
+import logging
+from dataclasses import dataclass
+from time import perf_counter
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from assessments.citations.syntax import extract_citations
+from assessments.models import (
+    AssessmentItem,
+    Country,
+    CountryAssessment,
+    Cycle,
+    Indicator,
+    ItemKind,
+    Source,
+)
+from assessments.services.items import citations_sync, country_assessment_create
+
+from .formats import FileError, LoadedFile, read_dataset
+from .report import ERROR, NEW, SKIP, UPDATE, ImportReport, RowReport
+from .rows import (
+    COLUMNS,
+    KEY_COLUMNS,
+    CellProblem,
+    Change,
+    IndicatorRow,
+    ItemState,
+    RowProblems,
+    is_blank_row,
+    parse_row,
+    plan_change,
+    row_label,
+)
+
+logger = logging.getLogger(__name__)
+
+RESOURCE_NAME = "indicator-assessments"
+UPDATED_FIELDS = ["rating", "trend", "notes", "status", "version", "last_edited_by", "updated_at"]
+BATCH_SIZE = 500
+
+
+def import_reason(file_name: str) -> str:
+    return f"import {file_name}"[:100]  # simple-history's change reason holds 100 characters
+
+
+def read_input(file, file_name: str | None = None) -> tuple[bytes, str]:
+    """Bytes and a file name from bytes, a path or a file object (an upload)."""
+    if isinstance(file, bytes | bytearray):
+        return bytes(file), file_name or "upload"
+    if hasattr(file, "read"):
+        if hasattr(file, "seek"):
+            file.seek(0)
+        return file.read(), file_name or getattr(file, "name", "upload")
+    from pathlib import Path
+
+    path = Path(file)
+    return path.read_bytes(), file_name or path.name
+
+
+@dataclass
+class _Plan:
+    number: int
+    row: IndicatorRow
+    country: Country
+    cycle: Cycle
+    indicator: Indicator
+    assessment: CountryAssessment | None
+    item: AssessmentItem | None
+    change: Change
+
+
+def import_indicator_assessments(
+    file, *, user, dry_run: bool, file_name: str | None = None, max_bytes: int | None = None
+) -> ImportReport:
+    """Import an indicator-assessment file (CSV/XLSX/JSON); write nothing unless every row is valid."""
+    started = perf_counter()
+    data, name = read_input(file, file_name)
+    report = ImportReport(resource=RESOURCE_NAME, file_name=name, dry_run=dry_run)
+    try:
+        loaded = read_dataset(data, name, max_bytes=max_bytes)
+    except FileError as error:
+        report.file_errors.append(str(error))
+    else:
+        import_indicator_dataset(loaded, user=user, dry_run=dry_run, report=report)
+    report.seconds = perf_counter() - started
+    return report
+
+
+def import_indicator_dataset(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> ImportReport:
+    headers = loaded.dataset.headers
+    missing = [column for column in KEY_COLUMNS if column not in headers]
+    if missing:
+        report.file_errors.append(
+            f"The file has no {', '.join(repr(column) for column in missing)} column; "
+            f"an indicator-assessment file has the columns {', '.join(COLUMNS)}."
+        )
+        return report
+    ignored = [header for header in headers if header not in COLUMNS]
+    if ignored:
+        report.notices.append(f"These columns are not used and were ignored: {', '.join(ignored)}.")
+    try:
+        with transaction.atomic():
+            plans = _plan(loaded, user=user, dry_run=dry_run, report=report)
+            if report.ok and not dry_run and plans:
+                _write(plans, user=user, reason=import_reason(report.file_name))
+                report.written = True
+    except (DatabaseError, ValidationError) as error:  # e.g. a concurrent change broke a constraint: all rolled back
+        logger.warning("import of %s failed: %s", report.file_name, error)
+        report.written = False
+        report.file_errors.append(f"The import failed and nothing was written ({type(error).__name__}); try again.")
+    return report
+
+
+def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> list[_Plan]:
+    headers = loaded.dataset.headers
+    parsed: list[tuple[int, IndicatorRow]] = []
+    for index, values in enumerate(loaded.dataset):
+        if is_blank_row(values):
+            continue
+        raw = dict(zip(headers, values, strict=False))
+        number = loaded.row_number(index)
+        try:
+            parsed.append((number, parse_row(raw)))
+        except RowProblems as problems:
+            report.rows.append(RowReport(number, ERROR, row_label(raw), errors=problems.problems))
+
+    countries = {c.code: c for c in Country.objects.filter(code__in={row.country for _, row in parsed})}
+    cycles = {c.year: c for c in Cycle.objects.filter(year__in={row.cycle for _, row in parsed})}
+    codes = {row.indicator for _, row in parsed}
+    indicators = {
+        (i.cycle_id, i.code): i for i in Indicator.objects.filter(cycle__in=list(cycles.values()), code__in=codes)
+    }
+    assessments = {
+        (a.country_id, a.cycle_id): a
+        for a in CountryAssessment.objects.filter(
+            country__in=list(countries.values()), cycle__in=list(cycles.values())
+        ).select_related("country", "cycle")
+    }
+    items_query = AssessmentItem.objects.filter(
+        country_assessment__in=list(assessments.values()), kind=ItemKind.INDICATOR
+    )
+    if not dry_run:
+        items_query = items_query.select_for_update()  # no concurrent edit between reading and writing
+    items = {(item.country_assessment_id, item.indicator_id): item for item in items_query}
+    known_sources = set(
+        Source.objects.filter(
+            key__in={ref.key for _, row in parsed if row.notes for ref in extract_citations(row.notes)}
+        ).values_list("key", flat=True)
+    )
+
+    plans, seen = [], {}
+    for number, row in parsed:
+        problems = []
+        country = countries.get(row.country)
+        cycle = cycles.get(row.cycle)
+        if country is None:
+            problems.append(CellProblem("country", row.country, "no country has this code"))
+        if cycle is None:
+            problems.append(CellProblem("cycle", row.cycle, "no cycle has this year"))
+        indicator = indicators.get((cycle.pk, row.indicator)) if cycle else None
+        if cycle is not None and indicator is None:
+            message = f"the {cycle.year} framework has no such indicator"
+            problems.append(CellProblem("indicator", row.indicator, message))
+        if problems:
+            report.rows.append(RowReport(number, ERROR, row.label, errors=problems))
+            continue
+        key = (country.pk, cycle.pk, indicator.pk)
+        if key in seen:
+            problem = CellProblem("indicator", row.indicator, f"row {seen[key]} already imports {row.label}")
+            report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
+            continue
+        seen[key] = number
+        assessment = assessments.get((country.pk, cycle.pk))
+        item = items.get((assessment.pk, indicator.pk)) if assessment else None
+        if assessment is not None and item is None:
+            message = (
+                f"{assessment} has only a legacy score, so its indicators cannot be imported"
+                if assessment.legacy_score is not None
+                else f"{assessment} has no item for this indicator"
+            )
+            problem = CellProblem("indicator", row.indicator, message)
+            report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
+            continue
+        try:
+            change = plan_change(ItemState.of(item) if item else ItemState(), row, user=user)
+        except CellProblem as problem:
+            report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
+            continue
+        action = NEW if item is None else (UPDATE if change else SKIP)
+        warnings = []
+        if "notes" in change.values:
+            unknown = sorted({ref.key for ref in extract_citations(row.notes)} - known_sources)
+            if unknown:
+                warnings.append(f"no source has the key {', '.join('@' + key for key in unknown)} yet")
+        report.rows.append(RowReport(number, action, row.label, changes=change.described, warnings=warnings))
+        plans.append(_Plan(number, row, country, cycle, indicator, assessment, item, change))
+    report.rows.sort(key=lambda row: row.number)
+    return plans
+
+
+def _write(plans: list[_Plan], *, user, reason: str) -> None:
+    """Create missing country assessments, then update the changed items in bulk with history."""
+    created = {}
+    for plan in plans:
+        if plan.assessment is None and (plan.country.pk, plan.cycle.pk) not in created:
+            created[plan.country.pk, plan.cycle.pk] = country_assessment_create(
+                country=plan.country, cycle=plan.cycle, user=user, reason=reason
+            )
+    new_items = {}
+    if created:
+        new_items = {
+            (item.country_assessment_id, item.indicator_id): item
+            for item in AssessmentItem.objects.filter(
+                country_assessment__in=list(created.values()), kind=ItemKind.INDICATOR
+            ).select_for_update()
+        }
+    now = timezone.now()
+    changed, notes_changed = [], []
+    for plan in plans:
+        if not plan.change:
+            continue
+        item = plan.item
+        if item is None:
+            assessment = created[plan.country.pk, plan.cycle.pk]
+            item = new_items[assessment.pk, plan.indicator.pk]
+        for name, value in plan.change.values.items():
+            setattr(item, name, value)
+        item.version += 1
+        item.last_edited_by = user
+        item.updated_at = now
+        # Field checks only: full_clean() would query the database per item for the unique constraints,
+        # which the lookups above already guarantee (one item per assessment and indicator).
+        item.clean_fields(exclude=["country_assessment", "indicator", "last_edited_by"])
+        changed.append(item)
+        if "notes" in plan.change.values:
+            notes_changed.append(item)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            AssessmentItem,
+            UPDATED_FIELDS,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    if notes_changed:
+        citations_sync(items=notes_changed, user=user, reason=reason)
