@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from time import perf_counter
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import get_history_manager_for_model
 
 from assessments.citations.syntax import extract_citations
 from assessments.models import (
@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 RESOURCE_NAME = "indicator-assessments"
 UPDATED_FIELDS = ["rating", "trend", "notes", "status", "version", "last_edited_by", "updated_at"]
 BATCH_SIZE = 500
+ITEM_FIELDS = frozenset(field.name for field in AssessmentItem._meta.fields)
 
 
 def import_reason(file_name: str) -> str:
@@ -203,6 +204,31 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
     return plans
 
 
+def items_update_with_history(items: list[AssessmentItem], fields: list[str], *, user, reason: str) -> None:
+    """What bulk_update_with_history does, without QuerySet.bulk_update's cost.
+
+    bulk_update() builds a CASE WHEN expression per field and item, which costs ~2 ms of Python per item here
+    (most of an import's time). One prepared UPDATE executed for every item (executemany) writes the same
+    values; the history rows are then created in bulk exactly as bulk_update_with_history creates them.
+    """
+    meta = AssessmentItem._meta
+    columns = [meta.get_field(name) for name in fields]
+    connection = connections[router.db_for_write(AssessmentItem)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    params = [
+        [column.get_db_prep_save(getattr(item, column.attname), connection) for column in columns] + [item.pk]
+        for item in items
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), BATCH_SIZE):
+            cursor.executemany(sql, params[start : start + BATCH_SIZE])
+    get_history_manager_for_model(AssessmentItem).bulk_history_create(
+        items, update=True, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
+    )
+
+
 def _write(plans: list[_Plan], *, user, reason: str) -> None:
     """Create missing country assessments, then update the changed items in bulk with history."""
     created = {}
@@ -233,20 +259,13 @@ def _write(plans: list[_Plan], *, user, reason: str) -> None:
         item.version += 1
         item.last_edited_by = user
         item.updated_at = now
-        # Field checks only: full_clean() would query the database per item for the unique constraints,
-        # which the lookups above already guarantee (one item per assessment and indicator).
-        item.clean_fields(exclude=["country_assessment", "indicator", "last_edited_by"])
+        # Checks of the changed fields only: full_clean() would query the database per item for the unique
+        # constraints, which the lookups above already guarantee (one item per assessment and indicator).
+        item.clean_fields(exclude=ITEM_FIELDS.difference(plan.change.values))
         changed.append(item)
         if "notes" in plan.change.values:
             notes_changed.append(item)
     if changed:
-        bulk_update_with_history(
-            changed,
-            AssessmentItem,
-            UPDATED_FIELDS,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        items_update_with_history(changed, UPDATED_FIELDS, user=user, reason=reason)
     if notes_changed:
         citations_sync(items=notes_changed, user=user, reason=reason)

@@ -56,12 +56,21 @@ def export_permission(name: str) -> str:
     return _permission(name, getattr(settings, "IMPORT_EXPORT_EXPORT_PERMISSION_CODE", None) or "view")
 
 
+def is_data_editor(user) -> bool:
+    """Editors and admins exchange data; the answer is kept on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not hasattr(user, "_r2p_is_editor"):
+        user._r2p_is_editor = is_editor(user)
+    return user._r2p_is_editor
+
+
 def can_import(user, name: str) -> bool:
-    return name in RESOURCES and is_editor(user) and user.has_perm(import_permission(name))
+    return name in RESOURCES and is_data_editor(user) and user.has_perm(import_permission(name))
 
 
 def can_export(user, name: str) -> bool:
-    return name in RESOURCES and is_editor(user) and user.has_perm(export_permission(name))
+    return name in RESOURCES and is_data_editor(user) and user.has_perm(export_permission(name))
 
 
 def importable(user) -> list[type[R2PResource]]:

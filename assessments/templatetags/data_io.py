@@ -2,7 +2,7 @@
 
 from django import template
 
-from assessments.services.accounts import is_editor
+from assessments.io.services import is_data_editor
 
 register = template.Library()
 
@@ -10,8 +10,4 @@ register = template.Library()
 @register.filter
 def can_exchange_data(user) -> bool:
     """Editors and admins may import and export; non-staff users are answered without a query."""
-    if not user.is_authenticated or not user.is_staff:
-        return False
-    if not hasattr(user, "_r2p_is_editor"):
-        user._r2p_is_editor = is_editor(user)
-    return user._r2p_is_editor
+    return bool(user.is_authenticated and user.is_staff and is_data_editor(user))

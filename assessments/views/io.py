@@ -20,11 +20,11 @@ from assessments.io.services import (
     exportable,
     import_file,
     importable,
+    is_data_editor,
     read_upload,
 )
 from assessments.io.uploads import upload_discard, upload_load, upload_store
 from assessments.models import Cycle
-from assessments.services.accounts import is_editor
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class EditorRequiredMixin(LoginRequiredMixin):
     """Editors and admins only: others who are logged in get 403."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_editor(request.user):
+        if request.user.is_authenticated and not is_data_editor(request.user):
             raise PermissionDenied("Only editors and admins may import or export data.")
         return super().dispatch(request, *args, **kwargs)
 
