@@ -146,7 +146,8 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
         country_assessment__in=list(assessments.values()), kind=ItemKind.INDICATOR
     )
     if not dry_run:
-        items_query = items_query.select_for_update()  # no concurrent edit between reading and writing
+        # Lock the items read, so no concurrent edit slips in between reading and writing them.
+        items_query = items_query.order_by("pk").select_for_update(of=("self",))
     items = {(item.country_assessment_id, item.indicator_id): item for item in items_query}
     known_sources = set(
         Source.objects.filter(
@@ -243,7 +244,7 @@ def _write(plans: list[_Plan], *, user, reason: str) -> None:
             (item.country_assessment_id, item.indicator_id): item
             for item in AssessmentItem.objects.filter(
                 country_assessment__in=list(created.values()), kind=ItemKind.INDICATOR
-            ).select_for_update()
+            ).order_by("pk").select_for_update(of=("self",))
         }
     now = timezone.now()
     changed, notes_changed = [], []
