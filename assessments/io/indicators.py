@@ -244,7 +244,9 @@ def _write(plans: list[_Plan], *, user, reason: str) -> None:
             (item.country_assessment_id, item.indicator_id): item
             for item in AssessmentItem.objects.filter(
                 country_assessment__in=list(created.values()), kind=ItemKind.INDICATOR
-            ).order_by("pk").select_for_update(of=("self",))
+            )
+            .order_by("pk")
+            .select_for_update(of=("self",))
         }
     now = timezone.now()
     changed, notes_changed = [], []
