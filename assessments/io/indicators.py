@@ -155,7 +155,7 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
         ).values_list("key", flat=True)
     )
 
-    plans, seen = [], {}
+    plans, seen, creates = [], {}, set()
     for number, row in parsed:
         problems = []
         country = countries.get(row.country)
@@ -194,6 +194,9 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
             report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
             continue
         action = NEW if item is None else (UPDATE if change else SKIP)
+        if assessment is None and (country.pk, cycle.pk) not in creates:
+            creates.add((country.pk, cycle.pk))
+            change.described.insert(0, f"creates the assessment of {country.name} in {cycle.year}")
         warnings = []
         if "notes" in change.values:
             unknown = sorted({ref.key for ref in extract_citations(row.notes)} - known_sources)

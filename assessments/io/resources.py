@@ -24,6 +24,7 @@ from assessments.models import (
     CountryAssessment,
     Cycle,
     Indicator,
+    ItemKind,
     Rating,
     Source,
     ThematicArea,
@@ -448,6 +449,12 @@ class IndicatorAssessmentResource(R2PResource):
             AssessmentItem.objects.indicators()
             .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
             .order_by("country_assessment__cycle__year", "country_assessment__country__code", "indicator__position")
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        """The admin exports its changelist's items: keep the indicators (overview and conclusion have no row)."""
+        return queryset.filter(kind=ItemKind.INDICATOR).select_related(
+            "country_assessment__country", "country_assessment__cycle", "indicator"
         )
 
     def get_or_init_instance(self, instance_loader, row):

@@ -1,5 +1,6 @@
 """The data pages: rights, upload → preview → confirm, downloads, admin integration, query counts."""
 
+import csv
 import io
 import zipfile
 
@@ -246,3 +247,31 @@ def test_admin_export_has_escaped_formulas(user_client, demo):
     response = client.post(url, {**data, "resource": "0", "format": "0"})
     assert response.status_code == 200
     assert "'=cmd|' /C calc'!A0" in response.content.decode()
+
+
+def test_admin_import_shows_row_errors_and_validation_errors_together(user_client, korea_2025):
+    client = user_client("admin")
+    data = b"country,cycle,user,role\nKOR,2025,ghost,reviewer\nKOR,2025,editor,boss\n"
+    before = counts()
+    response = client.post(
+        reverse("admin:assessments_assignment_import"),
+        {"resource": "0", "format": "0", "import_file": upload("a.csv", data)},
+    )
+    text = response.content.decode()
+    assert 'Row 2: column "user", value "ghost": no user has this username' in text.replace("&quot;", '"')
+    assert "<td>3</td>" in text and "column “role”: Value &#x27;boss&#x27; is not a valid choice." in text
+    assert "Confirm import" not in text and "Traceback" not in text
+    assert counts() == before
+
+
+def test_admin_export_of_items_holds_indicators_only(user_client, korea_2022):
+    client = user_client("editor")
+    url = reverse("admin:assessments_assessmentitem_export")
+    form = client.get(url).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial is not None}
+    response = client.post(
+        url + "?country_assessment__cycle__id__exact=" + str(korea_2022.cycle_id), {**data, "format": "0"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["country", "cycle", "indicator", "rating", "trend", "notes", "status"]
+    assert len(rows) == 37 and rows[1][:5] == ["KOR", "2022", "BC-1", "Very Strong", "Unchanged"]
