@@ -197,6 +197,17 @@ def normalise_header(header) -> str:
     return "_".join(str(header if header is not None else "").strip().lower().split())
 
 
+def normalise_headers(dataset: tablib.Dataset) -> None:
+    """Column names in lower case with underscores ("Country Code" → country_code); each named once."""
+    headers = [normalise_header(header) for header in (dataset.headers or [])]
+    if not any(headers):
+        raise FileError("The file has no header row; its first row must name the columns.")
+    duplicates = sorted({header for header in headers if header and headers.count(header) > 1})
+    if duplicates:
+        raise FileError(f"The header row names these columns more than once: {', '.join(duplicates)}.")
+    dataset.headers = headers
+
+
 @dataclass
 class LoadedFile:
     """A file read into rows. Row numbers count the header as row 1, as a spreadsheet shows them."""
@@ -226,11 +237,5 @@ def read_dataset(data: bytes, file_name: str, *, max_bytes: int | None = None) -
         raise
     except Exception as error:  # anything a parser library may raise on a damaged file
         raise FileError(f"The file could not be read: {_plain(error)}") from error
-    headers = [normalise_header(header) for header in (dataset.headers or [])]
-    if not any(headers):
-        raise FileError("The file has no header row; its first row must name the columns.")
-    duplicates = sorted({header for header in headers if header and headers.count(header) > 1})
-    if duplicates:
-        raise FileError(f"The header row names these columns more than once: {', '.join(duplicates)}.")
-    dataset.headers = headers
+    normalise_headers(dataset)
     return LoadedFile(dataset=dataset, file_name=PurePath(file_name).name, format_name=type(file_format).__name__)

@@ -32,7 +32,7 @@ from assessments.models import (
 )
 from assessments.services.items import citations_resolve, citations_sync, country_assessment_create, items_create
 
-from .formats import FileError, LoadedFile, normalise_header
+from .formats import FileError, LoadedFile, normalise_headers
 from .indicators import import_indicator_dataset, import_reason
 from .report import ImportReport
 from .rows import (
@@ -51,15 +51,6 @@ from .rows import (
     parse_trend,
     plan_change,
 )
-
-
-def normalise_headers(dataset) -> None:
-    headers = [normalise_header(header) for header in (dataset.headers or [])]
-    duplicates = sorted({header for header in headers if header and headers.count(header) > 1})
-    if duplicates:
-        raise FileError(f"The header row names these columns more than once: {', '.join(duplicates)}.")
-    dataset.headers = headers
-
 
 # Widgets ---------------------------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.generic import FormView, View
 
-from assessments.io.formats import FORMATS, FileError
+from assessments.io.formats import FORMATS, FileError, max_upload_bytes
 from assessments.io.forms import ExportForm, ImportForm
 from assessments.io.report import ImportReport
 from assessments.io.services import (
@@ -49,6 +49,15 @@ class ImportView(EditorRequiredMixin, FormView):
 
     def get_initial(self):
         return {"resource": self.request.GET.get("resource", "indicator-assessments")}
+
+    def post(self, request, *args, **kwargs):
+        # Refuse an oversized upload before Django reads it to a temporary file (multipart adds a little).
+        limit = max_upload_bytes()
+        if int(request.META.get("CONTENT_LENGTH") or 0) > limit + 64 * 1024:
+            form = self.form_class(resources=importable(request.user), initial=self.get_initial())
+            error = f"The file is larger than {limit / (1024 * 1024):.0f} MB, the most that can be uploaded."
+            return self.render_to_response(self.get_context_data(form=form, upload_error=error), status=413)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         name = form.cleaned_data["resource"]

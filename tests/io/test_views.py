@@ -137,6 +137,15 @@ def test_oversized_upload_is_refused(user_client, settings, korea_2025):
     assert "at most" in response.content.decode()
 
 
+def test_upload_far_over_the_limit_is_refused_before_it_is_read(user_client, settings, korea_2025):
+    settings.R2P_IMPORT_MAX_BYTES = 1024
+    client = user_client("editor")
+    data = b"country,cycle,indicator\n" + b"KOR,2025,BC-1\n" * 20000
+    response = client.post(IMPORT, {"resource": "indicator-assessments", "file": upload("huge.csv", data)})
+    assert response.status_code == 413
+    assert "is larger than" in response.content.decode()
+
+
 def test_zip_bomb_upload_is_refused(user_client, settings, korea_2025):
     settings.R2P_IMPORT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024
     out = io.BytesIO()
