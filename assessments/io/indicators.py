@@ -22,7 +22,7 @@ from assessments.models import (
 from assessments.services.items import citations_sync, country_assessment_create
 
 from .formats import FileError, LoadedFile, read_dataset
-from .report import ERROR, NEW, SKIP, UPDATE, ImportReport, RowReport
+from .report import ERROR, NEW, SKIP, UNEXPECTED_FAILURE, UPDATE, ImportReport, RowReport
 from .rows import (
     COLUMNS,
     KEY_COLUMNS,
@@ -114,6 +114,10 @@ def import_indicator_dataset(loaded: LoadedFile, *, user, dry_run: bool, report:
         logger.warning("import of %s failed: %s", report.file_name, error)
         report.written = False
         report.file_errors.append(f"The import failed and nothing was written ({type(error).__name__}); try again.")
+    except Exception:  # a bug must not leave half a file written or show a traceback: log it, report it
+        logger.exception("import of %s failed", report.file_name)
+        report.written = False
+        report.file_errors.append(UNEXPECTED_FAILURE)
     return report
 
 

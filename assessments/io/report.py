@@ -7,6 +7,7 @@ from .rows import CellProblem
 
 NEW, UPDATE, SKIP, ERROR = "new", "update", "skip", "error"
 ACTIONS = (NEW, UPDATE, SKIP, ERROR)
+UNEXPECTED_FAILURE = "The import failed unexpectedly and nothing was written; the error has been logged."
 
 
 @dataclass

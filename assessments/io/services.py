@@ -7,6 +7,7 @@
 - `can_import(user, name)` / `can_export(user, name)`: editors and admins, with import-export's permission codes.
 """
 
+import logging
 from time import perf_counter
 
 from django.conf import settings
@@ -19,9 +20,11 @@ from assessments.services.accounts import is_editor
 from .formats import FORMATS, FileError, LoadedFile, read_dataset
 from .indicators import RESOURCE_NAME as INDICATOR_ASSESSMENTS
 from .indicators import import_indicator_assessments, import_reason, read_input
-from .report import ERROR, ImportReport, RowReport
+from .report import ERROR, UNEXPECTED_FAILURE, ImportReport, RowReport
 from .resources import RESOURCES, IndicatorAssessmentResource, R2PResource
 from .rows import CellProblem, cell_text, is_blank_row
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "INDICATOR_ASSESSMENTS",
@@ -116,9 +119,14 @@ def import_with_resource(
         report.file_errors.append(str(error))
     else:
         rows = list(loaded.dataset)  # import_data may change the dataset's headers but not its rows
-        result = resource.import_data(loaded.dataset, dry_run=dry_run, user=user, file_name=name)
-        _fill_report(report, result, resource, loaded, rows)
-        report.written = report.ok and not dry_run and report.changed > 0
+        try:
+            result = resource.import_data(loaded.dataset, dry_run=dry_run, user=user, file_name=name)
+        except Exception:  # import_data runs in a transaction: nothing was written; log the bug, report plainly
+            logger.exception("import of %s into %s failed", name, resource.name)
+            report.file_errors.append(UNEXPECTED_FAILURE)
+        else:
+            _fill_report(report, result, resource, loaded, rows)
+            report.written = report.ok and not dry_run and report.changed > 0
     report.seconds = perf_counter() - started
     return report
 

@@ -189,3 +189,19 @@ def test_fast_path_queries_do_not_grow_with_rows(editor, korea_2025, django_asse
             report = import_indicator_assessments(data, user=editor, dry_run=True, file_name="q.csv")
         assert report.ok
     assert Country.objects.filter(code="NZL").exists()
+
+
+def test_a_failure_while_writing_rolls_everything_back(editor, korea_2025, monkeypatch):
+    from assessments.io import indicators
+
+    def citations_sync_fails(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(indicators, "citations_sync", citations_sync_fails)
+    before = counts()
+    report = import_indicator_assessments(
+        csv_bytes(full_country_rows("NZL", 2025)), user=editor, dry_run=False, file_name="f.csv"
+    )
+    assert not report.ok and not report.written
+    assert report.file_errors == ["The import failed unexpectedly and nothing was written; the error has been logged."]
+    assert counts() == before
