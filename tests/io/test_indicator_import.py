@@ -84,16 +84,17 @@ def test_export_then_reimport_reports_zero_changes(run_import, admin, korea_2022
 
 
 def test_changing_an_approved_item_puts_it_back_to_draft(run_import, editor, korea_2022):
-    Edition.objects.create(
-        country_assessment=korea_2022,
-        number=1,
-        published_at="2022-12-01T00:00Z",
-        published_by=editor,
-        content_hash="0" * 64,
-        html="<p>frozen</p>",
-        snapshot={"frozen": True},
-    )
-    edition_before = Edition.objects.values().get()
+    if not Edition.objects.filter(country_assessment=korea_2022).exists():  # the demo may publish it already
+        Edition.objects.create(
+            country_assessment=korea_2022,
+            number=1,
+            published_at="2022-12-01T00:00Z",
+            published_by=editor,
+            content_hash="0" * 64,
+            html="<p>frozen</p>",
+            snapshot={"frozen": True},
+        )
+    editions_before = list(Edition.objects.order_by("pk").values())
     data = export_file("indicator-assessments", "csv", cycle=2022, country="KOR")
     data = data.replace(b"South Korean citizens are adequately protected", b"Citizens are protected")
     before = counts()
@@ -106,7 +107,7 @@ def test_changing_an_approved_item_puts_it_back_to_draft(run_import, editor, kor
     assert (record.status, record.history_user) == ("draft", editor)
     assert record.history_change_reason == "import kor-2022.csv"
     assert item.history.all()[1].status == "approved"
-    assert Edition.objects.values().get() == edition_before  # the published edition is untouched
+    assert list(Edition.objects.order_by("pk").values()) == editions_before  # published editions are untouched
     assert counts()["edition_history"] == before["edition_history"]
 
 
