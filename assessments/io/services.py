@@ -60,12 +60,8 @@ def export_permission(name: str) -> str:
 
 
 def is_data_editor(user) -> bool:
-    """Editors and admins exchange data; the answer is kept on the user object for the rest of the request."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if not hasattr(user, "_r2p_is_editor"):
-        user._r2p_is_editor = is_editor(user)
-    return user._r2p_is_editor
+    """Editors and admins exchange data (one query per request: accounts keeps the user's groups)."""
+    return bool(getattr(user, "is_authenticated", False) and is_editor(user))
 
 
 def can_import(user, name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 RESEARCHER, REVIEWER, EDITOR = "Researcher", "Reviewer", "Editor"
 
@@ -58,6 +59,10 @@ def user_has_role(user, role: str) -> bool:
         return False
     if user.is_superuser:
         return True
+    # One query per user object however many checks a request makes (views, templates); the user's
+    # groups.add()/remove()/set()/clear() drop this prefetched list, so a change is never missed.
+    if "groups" not in getattr(user, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([user], "groups")
     return any(group.name == role for group in user.groups.all())
 
 
