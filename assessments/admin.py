@@ -147,3 +147,6 @@ class EditionAdmin(ScopedHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from assessments.io import admin as io_admin  # noqa: E402, F401  (adds import/export to the admins above)

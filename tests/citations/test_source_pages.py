@@ -178,7 +178,7 @@ def test_citation_report_page(user_client, korea_2022, django_assert_max_num_que
     country_page = client.get(korea_2022.get_absolute_url()).content.decode()
     url = reverse("citation-report", args=[2022, "KOR"])
     assert f'href="{url}"' in country_page
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url)
     text = response.content.decode()
     assert "63 citations of 51 sources" in text and "Every key resolves." in text
