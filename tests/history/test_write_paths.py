@@ -1,7 +1,6 @@
 """Every write path writes exactly one historical row per object it changes, with the acting user and a reason,
 and none for objects it leaves unchanged."""
 
-
 from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus, Source
 from assessments.services.comments import comment_create, comment_resolve
