@@ -57,8 +57,12 @@ check-deploy: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=r2p.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
+# A fresh database: var/bench/db.sqlite3 (recreated), or the PostgreSQL database in DATABASE_URL (flushed).
 bench: setup
-	$(PY) manage.py bench
+	@mkdir -p var/bench
+	@if [ -z "$$DATABASE_URL" ]; then rm -f var/bench/db.sqlite3 var/bench/db.sqlite3-wal var/bench/db.sqlite3-shm; fi
+	R2P_VAR_DIR=$(CURDIR)/var/bench $(PY) manage.py migrate --noinput -v0
+	R2P_VAR_DIR=$(CURDIR)/var/bench $(PY) manage.py bench --output $(CURDIR)/var/bench/results.json
 
 loadtest: setup
 	$(PY) manage.py loadtest

@@ -76,6 +76,9 @@ class CitationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # citations are derived from the notes
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
 
 @admin.register(AssessmentItem)
 class AssessmentItemAdmin(ScopedHistoryAdmin):
@@ -144,3 +147,6 @@ class EditionAdmin(ScopedHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from assessments.io import admin as io_admin  # noqa: E402, F401  (adds import/export to the admins above)

@@ -89,6 +89,8 @@ def edition_snapshot(country_assessment: CountryAssessment) -> dict:
 def make_edition(country_assessment: CountryAssessment, snapshot: dict | None = None, *, user=None):
     """Publish the next edition through the publishing service, or, given a snapshot, store that one as is
     (for tests of what readers of snapshots do with unusual content)."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
     from django.utils import timezone
 
     from assessments.models import Edition
@@ -98,6 +100,9 @@ def make_edition(country_assessment: CountryAssessment, snapshot: dict | None = 
     user = user or UserFactory(username="test-publisher", role="Editor")
     number = country_assessment.editions.count() + 1
     if snapshot is None:
+        if number > 1:  # a new edition must correct something: amend the conclusion
+            items = country_assessment.items.filter(kind="conclusion")
+            items.update(notes=Concat("notes", Value(f" (Corrected for edition {number}.)")))
         return annex_publish(
             country_assessment=country_assessment, user=user, errata="Corrected (test)." if number > 1 else ""
         )

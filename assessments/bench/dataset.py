@@ -112,6 +112,13 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
     admin = User.objects.get(username="admin")
     researcher = User.objects.get(username="researcher")
     reviewer = User.objects.get(username="reviewer")
+    team = [
+        tuple(
+            User.objects.get_or_create(username=f"bench-{role}-{n}", defaults={"first_name": role.title()})[0]
+            for role in ("researcher", "reviewer")
+        )
+        for n in range(10)
+    ]
     cycles = {cycle.year: cycle for cycle in Cycle.objects.filter(year__in=CYCLES)}
     indicators = {year: list(cycles[year].indicators.order_by("position")) for year in CYCLES}
 
@@ -184,10 +191,15 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
             AssessmentItem.objects.bulk_create(items)
             previous_ratings = {item.indicator.code: item.rating for item in items if item.indicator_id}
             if year == 2025:
+                # Ten researcher/reviewer pairs share the region; the demo pair also takes the first three
+                # countries, so its dashboard holds four assessments, as a researcher's would.
+                index = codes.index(code)
+                pair = [team[index % len(team)]] + ([(researcher, reviewer)] if index < 3 else [])
                 Assignment.objects.bulk_create(
                     [
-                        Assignment(country_assessment=assessment, user=researcher, role=AssignmentRole.RESEARCHER),
-                        Assignment(country_assessment=assessment, user=reviewer, role=AssignmentRole.REVIEWER),
+                        Assignment(country_assessment=assessment, user=person, role=role)
+                        for people in pair
+                        for person, role in zip(people, AssignmentRole.values, strict=True)
                     ],
                     ignore_conflicts=True,
                 )

@@ -78,10 +78,15 @@ def citations_sync(*, items: Iterable[AssessmentItem], user=None, reason: str) -
         citation._change_reason = reason
         citation.delete()
     if to_create:
-        bulk_create_with_history(to_create, Citation, default_user=user, default_change_reason=reason)
+        bulk_create_with_history(to_create, Citation, batch_size=500, default_user=user, default_change_reason=reason)
     if to_update:
         bulk_update_with_history(
-            to_update, Citation, ["key", "source", "locator"], default_user=user, default_change_reason=reason
+            to_update,
+            Citation,
+            ["key", "source", "locator"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
         )
 
 

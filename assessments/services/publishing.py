@@ -80,6 +80,12 @@ def annex_publish(
     published_at = timezone.now().replace(microsecond=0)
     annex = annex_build(country_assessment, edition=number, published_at=published_at, errata=errata)
     snapshot = annex.to_snapshot()
+    if number > 1:
+        previous = Edition.objects.only("snapshot").get(country_assessment=country_assessment, number=latest)
+        if _annex_content(previous.snapshot) == _annex_content(snapshot):
+            raise ValidationError(
+                f"The annex reads exactly as v{latest}: there is nothing for a new edition to correct."
+            )
     edition = Edition(
         country_assessment=country_assessment,
         number=number,
@@ -95,3 +101,11 @@ def annex_publish(
     edition._change_reason = reason or f"published v{number}"
     edition.save()
     return edition
+
+
+# What says when and why an edition was published, rather than what the annex says.
+_EDITION_KEYS = {"edition", "published_at", "errata"}
+
+
+def _annex_content(snapshot: dict) -> dict:
+    return {key: value for key, value in snapshot.items() if key not in _EDITION_KEYS}

@@ -13,4 +13,5 @@ urlpatterns = [
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
     path("", include("assessments.urls.workflow")),
+    path("data/", include("assessments.urls.io")),
 ]

@@ -1,8 +1,6 @@
 """Every write path writes exactly one historical row per object it changes, with the acting user and a reason,
 and none for objects it leaves unchanged."""
 
-import pytest
-
 from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus, Source
 from assessments.services.comments import comment_create, comment_resolve
@@ -162,6 +160,22 @@ def test_demo_load(db):
     assert new_rows(before) == {}
 
 
-@pytest.mark.skip(reason="Import is being built on another branch; the lead adds its history-row count test here.")
-def test_import():
-    """Importing a file writes one row per changed object, with reason 'import <file>'."""
+def test_import(korea_2025, people):
+    """Importing a file writes one row per changed object, with the importer and reason 'import <file>'."""
+    from assessments.io.indicators import import_indicator_assessments
+
+    SourceFactory(key="hrw-2024")
+    item = korea_2025.items.get(indicator__code="BC-2")
+    item.rating, item.notes = "fair", "Unchanged text."
+    item.save()
+    before = history_rows()
+    rows = (
+        "country,cycle,indicator,rating,trend,notes\n"
+        "KOR,2025,BC-1,Strong,,Protected.[@hrw-2024]\n"  # changed: rating, notes, one citation
+        "KOR,2025,BC-2,Fair,,Unchanged text.\n"  # the same as stored: skipped
+    )
+    report = import_indicator_assessments(rows.encode(), user=people["admin"], dry_run=False, file_name="kor.csv")
+    assert report.ok and report.written and report.changed == 1
+    assert new_rows(before) == {"AssessmentItem": 1, "Citation": 1}
+    record = AssessmentItem.history.filter(indicator__code="BC-1", country_assessment_id=korea_2025.pk).latest()
+    assert (record.history_user, record.history_change_reason) == (people["admin"], "import kor.csv")

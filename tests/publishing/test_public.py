@@ -92,6 +92,7 @@ def test_annex_page_shows_the_edition_downloads_and_history(client, published):
 
 def test_correction_edition_history_and_errata(client, published):
     editor = User.objects.get(username="editor")
+    published.country_assessment.items.filter(indicator__code="BC-3").update(rating="strong")
     annex_publish(country_assessment=published.country_assessment, user=editor, errata="Corrected the rating of BC-3.")
     text = client.get(annex_url()).content.decode()
     assert "Errata (edition 2)" in text and "Corrected the rating of BC-3." in text

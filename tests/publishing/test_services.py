@@ -83,6 +83,10 @@ def test_a_correction_is_a_new_edition_with_errata(korea_unpublished, editor):
     first = annex_publish(country_assessment=korea_unpublished, user=editor)
     with pytest.raises(ValidationError):
         annex_publish(country_assessment=korea_unpublished, user=editor)  # no errata
+    with pytest.raises(ValidationError) as unchanged:
+        annex_publish(country_assessment=korea_unpublished, user=editor, errata="Nothing really.")
+    assert unchanged.value.messages == ["The annex reads exactly as v1: there is nothing for a new edition to correct."]
+    korea_unpublished.items.filter(indicator__code="PM-1").update(notes="South Korea maintains its Focal Point.")
     second = annex_publish(
         country_assessment=korea_unpublished, user=editor, errata="Corrected the date of footnote 4."
     )

@@ -51,6 +51,7 @@ def test_editor_publishes_from_the_country_page(user_client, korea_unpublished):
     assert 'name="errata"' in text and "Publish edition 2</button>" in text
     response = client.post(publish_url(korea_unpublished), {"errata": ""}, follow=True)
     assert "Say what edition 2 corrects" in response.content.decode()
+    korea_unpublished.items.filter(indicator__code="BC-2").update(notes="Strong institutions reduce the risks.")
     client.post(publish_url(korea_unpublished), {"errata": "Fixed a typo in BC-2."})
     assert list(Edition.objects.order_by("number").values_list("number", "errata")) == [
         (1, ""),
@@ -107,6 +108,7 @@ def test_country_page_queries_do_not_grow_with_editions(user_client, korea_unpub
     with django_assert_num_queries(QUERIES_ON_COUNTRY_PAGE):
         client.get(korea_unpublished.get_absolute_url())
     for number in (2, 3):
+        korea_unpublished.items.filter(kind="conclusion").update(notes=f"Conclusion, correction {number}.")
         annex_publish(country_assessment=korea_unpublished, user=editor, errata=f"correction {number}")
     with django_assert_num_queries(QUERIES_ON_COUNTRY_PAGE):
         client.get(korea_unpublished.get_absolute_url())

@@ -86,8 +86,14 @@ class Command(BaseCommand):
                 out(f"{row['page']:<30}{'(not built)':>10}")
                 continue
             equal = row["queries_1_country"] == row["queries_40_countries"]
+            if row["page"] == "admin change page":  # the reference the work pages are compared with
+                out(
+                    f"{row['page']:<30}{row['queries_1_country']:>9}{row['queries_40_countries']:>12}"
+                    f"{row['p50_ms']:>9}{row['p95_ms']:>9}{'1.0':>13}  (reference)"
+                )
+                continue
             ok = equal and row["queries_40_countries"] <= TARGETS["queries"]
-            if row["page"] not in ("admin change page",) and row["ratio_to_admin_p95"] is not None:
+            if row["ratio_to_admin_p95"] is not None:
                 ok = ok and row["ratio_to_admin_p95"] <= TARGETS["ratio_to_admin"]
             if "annex" in row["page"]:
                 ok = ok and row["p95_ms"] <= TARGETS["annex_html_p95_ms"]
@@ -102,8 +108,9 @@ class Command(BaseCommand):
             verdict = "" if limit is None or seconds is None else ("met" if seconds <= limit else "MISSED")
             out(f"{fmt:<36}{seconds if seconds is not None else 'n/a':>8}   {verdict}")
         imp = results["import"]
-        if imp:
-            out(
-                f"\nImport of {imp['rows']:,} rows (XLSX): r2p {imp['fast_rows_per_s']:,} rows/s with history; "
-                f"django-import-export default {imp['default_rows_per_s']:,} rows/s; ratio {imp['speedup']}×"
-            )
+        met = imp["fast_rows_per_s"] >= TARGETS["import_rows_per_s"] and imp["speedup"] >= TARGETS["import_speedup"]
+        out(
+            f"\nImport of {imp['rows']:,} rows (XLSX, with history): r2p bulk path {imp['fast_rows_per_s']:,} rows/s "
+            f"({imp['fast_seconds']} s); django-import-export default {imp['default_rows_per_s']:,} rows/s "
+            f"({imp['default_seconds']} s); ratio {imp['speedup']}×  {'met' if met else 'MISSED'}"
+        )
