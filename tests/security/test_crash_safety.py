@@ -4,11 +4,17 @@ every history table are exactly as before. Each service is run with an exception
 Publishing (and importing data) get their own snapshot and injection points below.
 """
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from simple_history.manager import HistoryManager
 
-from assessments.models import AssessmentItem, Citation, Comment, Edition, ItemStatus
+from assessments.io import indicators as io_indicators
+from assessments.io.services import import_file
+from assessments.models import AssessmentItem, Citation, Comment, CountryAssessment, Edition, ItemStatus, Source
 from assessments.services import comments, items, publishing, workflow
 from assessments.services.publishing import annex_publish
 from assessments.services.workflow import (
@@ -174,6 +180,7 @@ def test_failure_mid_publish_leaves_no_edition(world, people, monkeypatch, secur
     korea = world.korea_2022  # published as v1 by the demo; these publish v2
     for injection in [None, *PUBLISH_INJECTIONS]:
         with transaction.atomic():
+            world.correct_korea_2022()
             before = publish_snapshot(korea)
             if injection is None:
                 edition = annex_publish(country_assessment=korea, user=people["editor"], errata="Corrects a typo.")
@@ -185,5 +192,126 @@ def test_failure_mid_publish_leaves_no_edition(world, people, monkeypatch, secur
                     with pytest.raises(Injected):
                         annex_publish(country_assessment=korea, user=people["editor"], errata="Corrects a typo.")
                 assert publish_snapshot(korea) == before, f"publishing left partial changes after {injection}"
+                security_figures.add("crash safety: injected failures, all rolled back", 1)
+            transaction.set_rollback(True)
+
+
+# ----- importing data: a failure in the middle of a file writes no row and no history -----
+
+
+def fail_on_call(original, call: int):
+    """Let the first call-1 calls through (their rows are written), then fail: the middle of the file."""
+    calls = {"n": 0}
+
+    def wrapper(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] >= call:
+            raise Injected(f"injected failure at call {calls['n']}")
+        return original(*args, **kwargs)
+
+    wrapper.calls = calls
+    return wrapper
+
+
+IMPORT_TABLES = (CountryAssessment, AssessmentItem, Citation, Source)
+
+
+def import_snapshot() -> dict:
+    return {
+        "rows": {model.__name__: model.objects.count() for model in IMPORT_TABLES},
+        "history": {model.__name__: model.history.count() for model in IMPORT_TABLES},
+        "items": list(AssessmentItem.objects.order_by("pk").values_list("rating", "notes", "version", "status")),
+        "sources": list(Source.objects.order_by("pk").values_list("key", "title")),
+    }
+
+
+def _csv(columns: list[str], rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def indicator_file(world) -> bytes:
+    """Korea 2025 (drafts changed) and New Zealand 2025 (created): 72 rows citing a library source."""
+    codes = list(world.korea_2025.cycle.indicators.order_by("position").values_list("code", flat=True))
+    rows = [
+        {
+            "country": country,
+            "cycle": 2025,
+            "indicator": code,
+            "rating": "Fair",
+            "trend": "New",
+            "notes": f"Imported {code}.[@hrw-2022-south-korea, p. {n}]",
+        }
+        for country in ("KOR", "NZL")
+        for n, code in enumerate(codes, start=1)
+    ]
+    return _csv(["country", "cycle", "indicator", "rating", "trend", "notes"], rows)
+
+
+def source_file(world) -> bytes:
+    rows = [{"key": f"zz-imported-{n}", "type": "report", "title": f"Imported report {n}"} for n in range(6)]
+    return _csv(["key", "type", "title"], rows)
+
+
+# (resource, file, the injections on its path: name → installer returning the wrapper to check it was reached)
+IMPORTS = {
+    "indicator-assessments": (
+        indicator_file,
+        {
+            "assessment creation": lambda mp: _wrap(mp, io_indicators, "country_assessment_create", fail_after),
+            "item update with history": lambda mp: _wrap(mp, io_indicators, "items_update_with_history", fail_after),
+            "item history rows": lambda mp: _wrap(
+                mp, HistoryManager, "bulk_history_create", lambda f: fail_on_call(f, 1)
+            ),
+            "citations sync": lambda mp: _wrap(mp, io_indicators, "citations_sync", fail_after),
+            "citation history": lambda mp: _wrap(mp, items, "bulk_create_with_history", lambda f: fail_on_call(f, 1)),
+        },
+    ),
+    "sources": (
+        source_file,
+        {
+            "third source saved": lambda mp: _wrap(mp, Source, "save", lambda f: fail_on_call(f, 3)),
+            "fourth source's history row": lambda mp: _wrap(
+                mp, Source.history.model, "save", lambda f: fail_on_call(f, 4)
+            ),
+        },
+    ),
+}
+
+
+def _wrap(mp, owner, name: str, make):
+    wrapper = make(getattr(owner, name))
+    counted = {"n": 0}
+
+    def counting(*args, **kwargs):
+        counted["n"] += 1
+        return wrapper(*args, **kwargs)
+
+    counting.reached = counted
+    mp.setattr(owner, name, counting)
+    return counting
+
+
+@pytest.mark.parametrize("resource", list(IMPORTS))
+def test_failure_mid_import_writes_nothing(world, people, monkeypatch, resource, security_figures, caplog):
+    make_file, injections = IMPORTS[resource]
+    data = make_file(world)
+    for injection in [None, *injections]:
+        with transaction.atomic():
+            before = import_snapshot()
+            if injection is None:
+                report = import_file(resource, data, user=people["admin"], dry_run=False, file_name="f.csv")
+                assert report.ok and report.written, report.file_errors or report.rows[:3]
+                assert import_snapshot() != before
+            else:
+                with monkeypatch.context() as patch:
+                    installed = injections[injection](patch)
+                    report = import_file(resource, data, user=people["admin"], dry_run=False, file_name="f.csv")
+                assert installed.reached["n"], f"{injection} is not on the path of a {resource} import"
+                assert not report.written and not report.ok, f"{resource} reported success after {injection}"
+                assert import_snapshot() == before, f"{resource} import left rows after a failure at {injection}"
                 security_figures.add("crash safety: injected failures, all rolled back", 1)
             transaction.set_rollback(True)

@@ -5,6 +5,7 @@ every field set to each payload and the key pages fetched; and a sweep over ever
 matrix (url_matrix.py) with the payloads spread over the fields, so pages added later are covered too.
 """
 
+import csv
 import io
 import math
 import re
@@ -14,10 +15,12 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.urls import reverse
 
 from assessments.citations.render import render_annex, render_notes
+from assessments.io.services import RESOURCES as EXPORT_RESOURCES
 from assessments.models import (
     AssessmentItem,
     Citation,
@@ -39,7 +42,7 @@ from assessments.services.publishing import annex_publish
 from tests.security.conftest import World
 from tests.security.matrix import named_urls
 from tests.security.outputs import active_content, assert_no_active_content_in, output_text
-from tests.security.payloads import KNOWN_ACTIVE, PAYLOADS
+from tests.security.payloads import FORMULAS, KNOWN_ACTIVE, PAYLOADS
 from tests.security.url_matrix import cases_for
 
 
@@ -448,3 +451,96 @@ def test_every_export_of_a_draft_and_of_an_edition_with_payloads(world, client, 
     security_figures.add("XSS: export survivors", len(survivors))
     assert not unseen, f"payloads that never reached an output (the check proves nothing for them): {unseen}"
     assert not survivors, "\n".join(survivors)
+
+
+# ----- data import and export files, and the import preview -----
+
+EXPORTS = ["indicator-assessments", "sources", "country-assessments", "assignments", "countries", "indicators"]
+
+
+def _bare(world: World, values: list[str]) -> None:
+    """Eight fields the exports hold, set to the values as they are (formulas only work at the start of a cell)."""
+    value = dict(enumerate(values)).get
+    item = world.draft_item
+    AssessmentItem.objects.filter(pk=item.pk).update(notes=value(0))
+    Source.objects.filter(pk=world.source.pk).update(
+        title=value(1), container_title=value(2), publisher=value(3)[:255], note=value(4), un_symbol=value(5)[:100]
+    )
+    Country.objects.filter(pk=world.korea_2025.country_id).update(name=value(6)[:100])
+    Indicator.objects.filter(pk=item.indicator_id).update(title=value(7))
+
+
+def test_data_exports_and_import_previews_with_payloads(world, security_figures):
+    """Every data export (CSV, XLSX, JSON) with formulas and HTML payloads in the fields it holds; and the import
+    preview of a file whose cells are payloads (valid rows and rows refused, whose values the report repeats)."""
+    editor = world.client("editor")
+    resources = [name for name in EXPORTS if name in EXPORT_RESOURCES]
+    assert len(resources) == len(EXPORTS), f"resources renamed: {set(EXPORTS) - set(EXPORT_RESOURCES)}"
+    survivors, checked, reached, previewed = [], 0, set(), set()
+    batches = [FORMULAS, PAYLOADS[:8], PAYLOADS[8:16]]
+    for batch in batches:
+        _bare(world, batch)
+        for name in resources:
+            for fmt in ("csv", "xlsx", "json"):
+                response = editor.get(reverse("data-export"), {"resource": name, "format": fmt})
+                assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+                checked += 1
+                text = _letters(output_text(response.content, response["Content-Type"]))
+                reached.update(value for value in batch if _letters(value) in text)
+                try:
+                    assert_no_active_content_in(response.content, response["Content-Type"], f"{name}.{fmt}")
+                except AssertionError as error:
+                    survivors.append(str(error))
+    # The import preview repeats the file's cells (labels, values in error messages).
+    codes = list(world.korea_2025.cycle.indicators.order_by("position").values_list("code", flat=True))
+    cells = [*FORMULAS, *PAYLOADS]
+    rows = [
+        {"country": "KOR", "cycle": 2025, "indicator": code, "rating": "Fair", "notes": cells[n % len(cells)]}
+        for n, code in enumerate(codes)
+    ]
+    rows += [
+        {"country": "KOR", "cycle": 2025, "indicator": value, "rating": value, "notes": value} for value in cells[::3]
+    ]
+    columns = ["country", "cycle", "indicator", "rating", "notes"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    for resource, content in [("indicator-assessments", out.getvalue()), ("sources", _source_cells(cells))]:
+        upload = SimpleUploadedFile(f"payloads-{resource}.csv", content.encode(), "text/csv")
+        response = editor.post(reverse("data-import"), {"resource": resource, "file": upload})
+        assert response.status_code == 200
+        checked += 1
+        text = _letters(output_text(response.content, response["Content-Type"]))
+        previewed.update(value for value in cells if _letters(value) in text)
+        try:
+            assert_no_active_content_in(response.content, response["Content-Type"], f"import preview of {resource}")
+        except AssertionError as error:
+            survivors.append(str(error))
+    assert set(FORMULAS) <= reached, f"formulas that reached no export: {set(FORMULAS) - reached}"
+    assert len(previewed) >= len(cells) // 3, f"only {len(previewed)} of the file's cells reached the preview"
+    security_figures.add("XSS: data export files and import previews checked", checked)
+    security_figures.add("XSS: payloads and formulas × data files", (len(FORMULAS) + 16) * checked)
+    assert not survivors, "\n".join(survivors)
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only: a value found in a file whatever quoting or escaping the format applied."""
+    return re.sub(r"\W", "", text)
+
+
+def _source_cells(cells: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["key", "type", "title", "url", "note"], lineterminator="\n")
+    writer.writeheader()
+    for n, value in enumerate(cells):
+        writer.writerow(
+            {
+                "key": f"zz-payload-{n}" if n % 2 else value,
+                "type": "report",
+                "title": value,
+                "url": value,
+                "note": value,
+            }
+        )
+    return out.getvalue()

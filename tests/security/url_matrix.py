@@ -144,6 +144,11 @@ def _source_edit(world: World) -> dict:
     }
 
 
+def _indicator_file(world: World) -> dict:
+    content = b"country,cycle,indicator,rating,notes\nKOR,2025,BC-1,Weak,Imported.\n"
+    return {"resource": "indicator-assessments", "file": SimpleUploadedFile("korea.csv", content, "text/csv")}
+
+
 def _assignment(world: World) -> dict:
     return {"user": world.users["outsider"].pk, "role": "researcher"}
 
@@ -366,8 +371,15 @@ URLS: dict[str, list[Case]] = {
             expect(LOGIN, 403, 403, 403, KOREA_2022, KOREA_2022),
             params=korea(2022),
             method="post",
-            data=lambda world: {"errata": "Corrects a typo."},
-            label="v2 of a published annex",
+            data=lambda world: world.correct_korea_2022() and {"errata": "Corrects PM-2."},
+            label="v2 of a published annex, corrected",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, KOREA_2022, KOREA_2022),
+            params=korea(2022),
+            method="post",
+            data=lambda world: {"errata": "Corrects nothing."},
+            label="v2 reading as v1: refused with a message",
         ),
         Case(
             expect(LOGIN, 403, 403, 403, KOREA_2025, KOREA_2025),
@@ -422,6 +434,31 @@ URLS: dict[str, list[Case]] = {
     ],
     "source-import": [Case(STAFF), Case(STAFF, method="post", data=_csl_file, label="dry run")],
     "source-export": [Case(STAFF)],
+    # Data import/export pages: editors and admins only (the permission each resource needs is in the admin rule).
+    "data-import": [
+        Case(EDITORS),
+        Case(EDITORS, method="post", data=_indicator_file, label="dry run of an indicator file"),
+    ],
+    "data-import-confirm": [
+        Case(expect(LOGIN, 403, 403, 403, 405, 405)),
+        Case(
+            expect(LOGIN, 403, 403, 403, Redirect("data-import"), Redirect("data-import")),
+            method="post",
+            data=lambda world: {"token": "no-such-upload"},
+            label="unknown upload",
+        ),
+    ],
+    "data-export": [
+        Case(EDITORS),
+        *[
+            Case(EDITORS, query=lambda world, q=query: q, label=f"{query['resource']} as {query['format']}")
+            for query in [
+                {"resource": "indicator-assessments", "format": "csv", "cycle": 2025, "country": "KOR"},
+                {"resource": "sources", "format": "json"},
+                {"resource": "assignments", "format": "xlsx"},
+            ]
+        ],
+    ],
     "citation-report": [
         Case(DRAFTS, params=korea(2025), label="draft, assigned"),
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022), label="nobody assigned"),
@@ -548,8 +585,34 @@ def _admin_model_cases(name: str, match: re.Match) -> list[Case]:
     return [Case(expected, params=params, label=f"{model._meta.label} {action}")]
 
 
+# django-import-export in the admin: what the Editor role may import and export, model by model. The framework
+# (countries, cycles, thematic areas, indicators) is the admins' to change, so editors only export it; editors
+# import sources, country assessments, assignments and indicator assessments (the data pages' rule).
+ADMIN_IMPORT_EXPORT_URL = re.compile(
+    r"^admin:(?P<app>[a-z]+)_(?P<model>[a-z0-9]+)_(?P<action>import|process_import|export)$"
+)
+EDITOR_IMPORTS = {"source", "countryassessment", "assignment", "assessmentitem"}
+EDITOR_EXPORTS = EDITOR_IMPORTS | {"country", "cycle", "thematicarea", "indicator"}
+
+
+def _admin_import_export_cases(name: str, match: re.Match) -> list[Case]:
+    model, action = match["model"], match["action"]
+    allowed = model in (EDITOR_EXPORTS if action == "export" else EDITOR_IMPORTS)
+    if action == "process_import":  # the confirm step of an import: POST only, the right checked on POST
+        return [
+            Case({**NOT_STAFF, "editor": 405, "admin": 405}, label=f"{model} confirm, GET"),
+            Case(
+                {**NOT_STAFF, "editor": 200 if allowed else 403, "admin": 200},
+                method="post",
+                label=f"{model} confirm without a file (the form again)",
+            ),
+        ]
+    return [Case({**NOT_STAFF, "editor": 200 if allowed else 403, "admin": 200}, label=f"{model} {action}")]
+
+
 RULES: list[tuple[re.Pattern, Callable[[str, re.Match], list[Case]]]] = [
     (ADMIN_MODEL_URL, _admin_model_cases),
+    (ADMIN_IMPORT_EXPORT_URL, _admin_import_export_cases),
 ]
 
 
