@@ -5,14 +5,17 @@ reviewer (the demo users, assigned to Republic of Korea 2025); editor; admin (su
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import models
 from django.test import Client
 
+from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition, Source
 from assessments.services.comments import comment_create
 from assessments.services.publishing import annex_publish
@@ -42,6 +45,18 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("security figures")
         for name, count in _FIGURES.items():
             terminalreporter.write_line(f"{name}: {count}")
+
+
+# The demo archive is loaded (and Korea 2022 published) at this instant in every security test, so v1 has the same
+# content hash each time and its rendered files (PDF, DOCX...) come from the cache after the first test on SQLite.
+DEMO_LOADED_AT = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo archive as tests/conftest.py loads it, at DEMO_LOADED_AT (the clock runs on from there)."""
+    with time_machine.travel(DEMO_LOADED_AT, tick=True):
+        return demo_load()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,7 +13,7 @@ from django.core.management.base import CommandError
 
 from assessments.backup import row_counts
 from assessments.citations.render import render_annex
-from assessments.models import AssessmentItem, CountryAssessment, Edition
+from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition
 from assessments.publishing.exports import FORMATS, edition_export
 from assessments.services.comments import comment_create
 from assessments.services.scoring import assessment_score
@@ -101,3 +102,17 @@ def test_backup_and_restore_check_file_names(db, tmp_path):
         call_command("backup", output=str(tmp_path / "backup.zip"))
     with pytest.raises(CommandError, match="No such backup file"):
         call_command("restore", str(tmp_path / "missing.json.gz"))
+
+
+def test_backup_keeps_times_to_the_microsecond(world, tmp_path):
+    """Django's JSON cuts times to milliseconds (and writes .000 differently from none): a backup keeps them whole."""
+    when = datetime(2024, 3, 1, 12, 0, 0, 500, tzinfo=UTC)
+    Comment.objects.filter(pk=world.comment.pk).update(created_at=when)
+    path = tmp_path / "backup.json"
+    call_command("backup", output=str(path))
+    row = next(
+        row
+        for row in json.loads(path.read_text())
+        if row["model"] == "assessments.comment" and row["pk"] == world.comment.pk
+    )
+    assert row["fields"]["created_at"] == "2024-03-01T12:00:00.000500Z"

@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.backup import BACKUP_SUFFIXES, EXCLUDED, backed_up_models
+from assessments.backup import BACKUP_FORMAT, BACKUP_SUFFIXES, EXCLUDED, backed_up_models
 
 
 class Command(BaseCommand):
@@ -24,9 +25,12 @@ class Command(BaseCommand):
         if not path.name.endswith(BACKUP_SUFFIXES):
             raise CommandError(f"The backup file name must end in {' or '.join(BACKUP_SUFFIXES)}: {path.name}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        # dumpdata streams each table in primary-key order and gzips by the file's extension.
+        # dumpdata streams each table in primary-key order and gzips by the file's extension; the format is JSON
+        # with whole microseconds (Django's own JSON cuts them to milliseconds), read back by loaddata as JSON.
+        serializers.register_serializer(BACKUP_FORMAT, "assessments.backup")
         call_command(
             "dumpdata",
+            format=BACKUP_FORMAT,
             exclude=list(EXCLUDED),
             natural_foreign=True,
             use_base_manager=True,
