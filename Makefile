@@ -64,8 +64,20 @@ bench: setup
 	R2P_VAR_DIR=$(CURDIR)/var/bench $(PY) manage.py migrate --noinput -v0
 	R2P_VAR_DIR=$(CURDIR)/var/bench $(PY) manage.py bench --output $(CURDIR)/var/bench/results.json
 
+# Load test on loopback: a fresh var/loadtest/db.sqlite3 (or the PostgreSQL database in DATABASE_URL, flushed)
+# with the demo data, the benchmark dataset and its finished annexes published; gunicorn on 127.0.0.1:$(LOADTEST_PORT);
+# locust, 50 users for 60 s; prints requests, failures, p50/p95/p99 and whether the target is met.
+LOADTEST_PORT ?= 8770
+LOADTEST_ENV := DJANGO_SETTINGS_MODULE=r2p.settings.loadtest R2P_VAR_DIR=$(CURDIR)/var/loadtest
 loadtest: setup
-	$(PY) manage.py loadtest
+	@mkdir -p var/loadtest
+	@rm -rf var/loadtest/cache
+	@if [ -z "$$DATABASE_URL" ]; then rm -f var/loadtest/db.sqlite3 var/loadtest/db.sqlite3-wal var/loadtest/db.sqlite3-shm; fi
+	@$(LOADTEST_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(LOADTEST_ENV) $(PY) manage.py flush --noinput -v0
+	@$(LOADTEST_ENV) $(PY) manage.py loaddemo >/dev/null
+	@$(LOADTEST_ENV) $(PY) manage.py build_dataset --countries 40 --publish
+	@$(LOADTEST_ENV) $(PY) manage.py loadtest --port $(LOADTEST_PORT) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -284,4 +284,22 @@ def _citations_and_history(items, rng, now, researcher, reviewer, admin, revisio
     )
 
 
-__all__ = ["CYCLES", "REGION", "DatasetSize", "Trend", "dataset_build"]
+def dataset_publish(*, years: tuple[int, ...] = (2019, 2022), reason: str = "published (benchmark)") -> int:
+    """Publish, as the demo editor, every finished assessment of `years` that has no edition yet; return how many.
+
+    The public site then holds an archive (one edition per country and finished cycle) instead of one annex.
+    """
+    from assessments.services.publishing import annex_publish, publish_blockers
+
+    editor = User.objects.get(username="editor")
+    published = 0
+    for assessment in CountryAssessment.objects.filter(cycle__year__in=years, editions__isnull=True).order_by("pk"):
+        if publish_blockers(assessment):
+            continue  # e.g. a legacy assessment with a score only
+        with transaction.atomic():
+            annex_publish(country_assessment=assessment, user=editor, reason=reason)
+        published += 1
+    return published
+
+
+__all__ = ["CYCLES", "REGION", "DatasetSize", "Trend", "dataset_build", "dataset_publish"]

@@ -83,6 +83,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         }
     )
 
+# One cache on disk for every worker process (and across restarts): a published edition's PDF, DOCX and Markdown
+# are rendered once per edition and renderer version, not once per gunicorn worker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("R2P_CACHE_DIR", str(VAR_DIR / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
