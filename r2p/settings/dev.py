@@ -5,3 +5,5 @@ from .base import VAR_DIR
 
 DEBUG = True
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Each dev server process keeps its own export cache, so a changed renderer shows after a restart.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,4 +1,4 @@
-"""`make loadtest`: production-like (DEBUG off, no debug toolbar of any kind) but served over plain HTTP on loopback.
+"""`make loadtest`: production settings (DEBUG off), served over plain HTTP on loopback.
 
 The database is var/loadtest/db.sqlite3 (R2P_VAR_DIR overrides the directory) or DATABASE_URL.
 """
@@ -9,18 +9,20 @@ from pathlib import Path
 os.environ.setdefault("R2P_VAR_DIR", str(Path(__file__).resolve().parent.parent.parent / "var" / "loadtest"))
 
 from .base import *  # noqa: E402, F403
-from .base import VAR_DIR  # noqa: E402
+from .base import STATIC_ROOT, VAR_DIR  # noqa: E402
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-# The load generator runs on the same machine; requests are not slowed by a per-request log line.
+# Server errors are printed; the 409 answers to edit conflicts, which the load test provokes, are not.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # the pages' CSS is not fetched by the load test
