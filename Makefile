@@ -51,6 +51,7 @@ test-pg: setup browser-packages
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 check-deploy: $(VENV)/.installed
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=r2p.settings.prod \
