@@ -4,20 +4,12 @@ from django.core.cache import cache
 from assessments.demo.loader import demo_load
 from assessments.models import CountryAssessment
 
-from .fake_renderer import fake_render_annex
-
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def fake_citations(monkeypatch):
-    """Number footnotes with a stand-in renderer (one footnote per citation group or inline note)."""
-    monkeypatch.setattr("assessments.publishing.annex.render_annex", fake_render_annex)
 
 
 @pytest.fixture

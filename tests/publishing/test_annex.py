@@ -62,7 +62,7 @@ def test_build_takes_a_fixed_number_of_queries(korea_unpublished, django_assert_
         annex_build(korea_unpublished)
 
 
-def test_footnotes_numbered_through_the_annex_with_stand_in_renderer(korea_unpublished, fake_citations):
+def test_footnotes_numbered_through_the_annex_in_reading_order(korea_unpublished):
     annex = annex_build(korea_unpublished)
     assert [footnote.number for footnote in annex.footnotes] == list(range(1, 40))
     numbers = annex.overview.footnotes + annex.conclusion.footnotes

@@ -120,7 +120,7 @@ def test_published_editions_cannot_be_changed_or_deleted(korea_unpublished, edit
     assert edition.history.count() == 1
 
 
-def test_edition_outputs_are_byte_identical_after_later_edits(korea_unpublished, editor, fake_citations):
+def test_edition_outputs_are_byte_identical_after_later_edits(korea_unpublished, editor):
     edition = annex_publish(country_assessment=korea_unpublished, user=editor)
     assert len(docx_footnotes(edition_export(edition, "docx").content)) == 39
     before = {fmt: edition_export(edition, fmt).content for fmt in FORMATS}
