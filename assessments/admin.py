@@ -1,8 +1,16 @@
-"""Django admin for administrators: every model, searchable and filterable, with history."""
+"""Django admin for administrators: every model, searchable and filterable, with history.
 
-from django.contrib import admin
+Editorial content never changes here behind the workflow: items, citations, comments and editions are read-only
+(content is written in r2p's editor, by import or by the archive path, all through the content service); a country
+assessment added here is started by the same service as on the cycle page (with all its items), and assignments
+are made and removed by the assignment service, with its role rules.
+"""
 
-from assessments.history.admin import ScopedHistoryAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from assessments.history.admin import ADMIN_REASON, ScopedHistoryAdmin
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -16,6 +24,8 @@ from assessments.models import (
     Source,
     ThematicArea,
 )
+from assessments.services.assignments import assignment_create, assignment_delete, assignment_problem
+from assessments.services.items import country_assessment_create
 
 
 class ThematicAreaInline(admin.TabularInline):
@@ -50,10 +60,43 @@ class CountryAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "alpha2"]
 
 
+class ReadOnlyAdminMixin:
+    """Viewable with its history, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    """The role rules of the assignment panel (assignment_problem), checked before anything is saved."""
+
+    class Meta:
+        model = Assignment
+        fields = ["country_assessment", "user", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and cleaned.get("user") and cleaned.get("role"):
+            problem = assignment_problem(assignee=cleaned["user"], role=cleaned["role"])
+            if problem:
+                raise ValidationError({"user": problem})
+        return cleaned
+
+
 class AssignmentInline(admin.TabularInline):
     model = Assignment
+    form = AssignmentAdminForm
     extra = 0
     autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # existing rows are shown read-only; add a new one or delete
 
 
 @admin.register(CountryAssessment)
@@ -65,8 +108,37 @@ class CountryAssessmentAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ["country"]
     inlines = [AssignmentInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["country", "cycle"] if obj is not None else []
 
-class CitationInline(admin.TabularInline):
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = country_assessment_create(
+            country=obj.country, cycle=obj.cycle, user=request.user, reason=ADMIN_REASON, legacy_score=obj.legacy_score
+        )
+        obj.pk, obj._state.adding = created.pk, False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Assignment:
+            return super().save_formset(request, form, formset, change)
+        for assignment in formset.save(commit=False):
+            try:
+                assignment_create(
+                    country_assessment=form.instance,
+                    assignee=assignment.user,
+                    role=assignment.role,
+                    user=request.user,
+                    reason=ADMIN_REASON,
+                )
+            except ValidationError as refused:
+                messages.error(request, " ".join(refused.messages))
+        for assignment in formset.deleted_objects:
+            assignment_delete(assignment=assignment, user=request.user)
+
+
+class CitationInline(admin.TabularInline):  # citations are derived from the notes
     model = Citation
     extra = 0
     fields = ["position", "key", "source", "locator"]
@@ -81,7 +153,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(AssessmentItem)
-class AssessmentItemAdmin(ScopedHistoryAdmin):
+class AssessmentItemAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = ["__str__", "kind", "rating", "trend", "status", "last_edited_by", "updated_at"]
     list_filter = ["country_assessment__cycle", "status", "kind", "rating", "trend"]
     search_fields = ["country_assessment__country__name", "indicator__code", "notes"]
@@ -91,8 +163,6 @@ class AssessmentItemAdmin(ScopedHistoryAdmin):
         "indicator",
         "last_edited_by",
     ]
-    readonly_fields = ["version", "last_edited_by", "status"]
-    raw_id_fields = ["country_assessment", "indicator"]
     inlines = [CitationInline]
 
 
@@ -104,7 +174,7 @@ class SourceAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(ScopedHistoryAdmin):
+class CitationAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = ["key", "locator", "item", "source"]
     search_fields = ["key", "locator"]
     list_select_related = [
@@ -113,7 +183,6 @@ class CitationAdmin(ScopedHistoryAdmin):
         "item__indicator",
         "source",
     ]
-    raw_id_fields = ["item", "source"]
 
 
 @admin.register(Assignment)
@@ -123,10 +192,32 @@ class AssignmentAdmin(ScopedHistoryAdmin):
     search_fields = ["user__username", "country_assessment__country__name"]
     list_select_related = ["country_assessment__country", "country_assessment__cycle", "user"]
     autocomplete_fields = ["user"]
+    raw_id_fields = ["country_assessment"]
+    form = AssignmentAdminForm
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)  # add or delete; never re-point
+
+    def save_model(self, request, obj, form, change):
+        created = assignment_create(
+            country_assessment=obj.country_assessment,
+            assignee=obj.user,
+            role=obj.role,
+            user=request.user,
+            reason=ADMIN_REASON,
+        )
+        obj.pk, obj._state.adding = created.pk, False
+
+    def delete_model(self, request, obj):
+        assignment_delete(assignment=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset:
+            assignment_delete(assignment=assignment, user=request.user)
 
 
 @admin.register(Comment)
-class CommentAdmin(ScopedHistoryAdmin):
+class CommentAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_display = ["item", "author", "created_at", "resolved_at"]
     list_filter = ["resolved_at"]
     search_fields = ["body", "author__username"]

@@ -1,13 +1,21 @@
 import pytest
 
-from assessments.demo.loader import demo_load
 from assessments.models import CountryAssessment
+from tests.demo_snapshot import demo_snapshot_restore, demo_snapshot_take
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo archive, loaded once per test session (in a transaction rolled back at once)."""
+    with django_db_blocker.unblock():
+        return demo_snapshot_take()
 
 
 @pytest.fixture
-def demo(db):
-    """The demo archive: cycles 2019/2022/2025, Korea 2022 approved, Korea 2025 empty, demo users."""
-    return demo_load()
+def demo(db, demo_snapshot):
+    """The demo archive: cycles 2019/2022/2025, Korea 2022 approved and published (loaded at DEMO_LOADED_AT),
+    Korea 2025 empty, demo users. Copied from the session's snapshot: the same rows demo_load() writes."""
+    return demo_snapshot_restore(demo_snapshot)
 
 
 @pytest.fixture

@@ -6,23 +6,22 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from assessments.models import (
-    AssessmentItem,
     Assignment,
     AssignmentRole,
     Country,
     CountryAssessment,
     ItemKind,
-    ItemStatus,
     Rating,
     Source,
     Trend,
 )
 from assessments.services.accounts import demo_users_ensure
+from assessments.services.content import ContentChange, WriteKind, items_content_write
 from assessments.services.framework import countries_sync, cycle_create
-from assessments.services.items import citations_sync, country_assessment_create
+from assessments.services.items import country_assessment_create
 from assessments.services.publishing import annex_publish, publish_blockers
 from assessments.services.sources import source_fields_from_csl
 
@@ -100,26 +99,13 @@ def demo_load() -> DemoReport:
 
 
 def _fill_annex(assessment: CountryAssessment, annex: dict, user) -> None:
+    """The transcribed annex is the published record of 2022: it comes in on the archive path."""
     by_slug = {item.slug: item for item in assessment.items.select_related("indicator")}
-    texts = {ItemKind.OVERVIEW.value: annex["overview"], ItemKind.CONCLUSION.value: annex["conclusion"]}
-    for slug, text in texts.items():
-        by_slug[slug].notes = text.strip()
+    changes = [
+        ContentChange(item=by_slug[ItemKind.OVERVIEW.value], values={"notes": annex["overview"].strip()}),
+        ContentChange(item=by_slug[ItemKind.CONCLUSION.value], values={"notes": annex["conclusion"].strip()}),
+    ]
     for row in annex["indicators"]:
-        item = by_slug[row["code"]]
-        item.rating = Rating(row["rating"])
-        item.trend = Trend(row["trend"])
-        item.notes = row["notes"].strip()
-    for item in by_slug.values():
-        item.status = ItemStatus.APPROVED
-        item.last_edited_by = user
-        item.version += 1
-        item.full_clean()
-    items = list(by_slug.values())
-    bulk_update_with_history(
-        items,
-        AssessmentItem,
-        ["rating", "trend", "notes", "status", "last_edited_by", "version"],
-        default_user=user,
-        default_change_reason=REASON,
-    )
-    citations_sync(items=items, user=user, reason=REASON)
+        values = {"rating": Rating(row["rating"]).value, "trend": Trend(row["trend"]).value}
+        changes.append(ContentChange(item=by_slug[row["code"]], values={**values, "notes": row["notes"].strip()}))
+    items_content_write(changes=changes, user=user, reason=REASON, kind=WriteKind.ARCHIVE)

@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from time import perf_counter
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, router, transaction
-from django.utils import timezone
-from simple_history.utils import get_history_manager_for_model
+from django.db import DatabaseError, transaction
 
 from assessments.citations.syntax import extract_citations
 from assessments.models import (
@@ -18,8 +16,12 @@ from assessments.models import (
     Indicator,
     ItemKind,
     Source,
+    Trend,
 )
-from assessments.services.items import citations_sync, country_assessment_create
+from assessments.services import permissions
+from assessments.services.content import ContentChange, WriteKind, content_after, items_content_write
+from assessments.services.items import country_assessment_create
+from assessments.services.previous import previous_cycle_items
 
 from .formats import FileError, LoadedFile, read_dataset
 from .report import ERROR, NEW, SKIP, UNEXPECTED_FAILURE, UPDATE, ImportReport, RowReport
@@ -40,13 +42,10 @@ from .rows import (
 logger = logging.getLogger(__name__)
 
 RESOURCE_NAME = "indicator-assessments"
-UPDATED_FIELDS = ["rating", "trend", "notes", "status", "version", "last_edited_by", "updated_at"]
-BATCH_SIZE = 500
-ITEM_FIELDS = frozenset(field.name for field in AssessmentItem._meta.fields)
 
 
-def import_reason(file_name: str) -> str:
-    return f"import {file_name}"[:100]  # simple-history's change reason holds 100 characters
+def import_reason(file_name: str, *, archive: bool = False) -> str:
+    return f"imported from {file_name}" if archive else f"import {file_name}"
 
 
 def read_input(file, file_name: str | None = None) -> tuple[bytes, str]:
@@ -76,7 +75,7 @@ class _Plan:
 
 
 def import_indicator_assessments(
-    file, *, user, dry_run: bool, file_name: str | None = None, max_bytes: int | None = None
+    file, *, user, dry_run: bool, file_name: str | None = None, max_bytes: int | None = None, archive: bool = False
 ) -> ImportReport:
     """Import an indicator-assessment file (CSV/XLSX/JSON); write nothing unless every row is valid."""
     started = perf_counter()
@@ -87,12 +86,20 @@ def import_indicator_assessments(
     except FileError as error:
         report.file_errors.append(str(error))
     else:
-        import_indicator_dataset(loaded, user=user, dry_run=dry_run, report=report)
+        import_indicator_dataset(loaded, user=user, dry_run=dry_run, report=report, archive=archive)
     report.seconds = perf_counter() - started
     return report
 
 
-def import_indicator_dataset(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> ImportReport:
+def import_indicator_dataset(
+    loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, archive: bool = False
+) -> ImportReport:
+    allowed = permissions.can_import_archive(user) if archive else permissions.can_import_content(user)
+    if user is None or not allowed:
+        who = "administrators" if archive else "editors and administrators"
+        what = "archive records" if archive else "indicator assessments"
+        report.file_errors.append(f"Only {who} import {what}; name one as the importing user.")
+        return report
     headers = loaded.dataset.headers
     missing = [column for column in KEY_COLUMNS if column not in headers]
     if missing:
@@ -106,9 +113,9 @@ def import_indicator_dataset(loaded: LoadedFile, *, user, dry_run: bool, report:
         report.notices.append(f"These columns are not used and were ignored: {', '.join(ignored)}.")
     try:
         with transaction.atomic():
-            plans = _plan(loaded, user=user, dry_run=dry_run, report=report)
+            plans = _plan(loaded, user=user, dry_run=dry_run, report=report, archive=archive)
             if report.ok and not dry_run and plans:
-                _write(plans, user=user, reason=import_reason(report.file_name))
+                _write(plans, user=user, reason=import_reason(report.file_name, archive=archive), archive=archive)
                 report.written = True
     except (DatabaseError, ValidationError) as error:  # e.g. a concurrent change broke a constraint: all rolled back
         logger.warning("import of %s failed: %s", report.file_name, error)
@@ -121,7 +128,7 @@ def import_indicator_dataset(loaded: LoadedFile, *, user, dry_run: bool, report:
     return report
 
 
-def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> list[_Plan]:
+def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, archive: bool) -> list[_Plan]:
     headers = loaded.dataset.headers
     parsed: list[tuple[int, IndicatorRow]] = []
     for index, values in enumerate(loaded.dataset):
@@ -152,7 +159,11 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
     if not dry_run:
         # Lock the items read, so no concurrent edit slips in between reading and writing them.
         items_query = items_query.order_by("pk").select_for_update(of=("self",))
-    items = {(item.country_assessment_id, item.indicator_id): item for item in items_query}
+    items = {
+        (item.country_assessment_id, item.indicator_id): item
+        for item in items_query.select_related("country_assessment__cycle", "indicator")
+    }
+    previous = previous_cycle_items(items.values())
     known_sources = set(
         Source.objects.filter(
             key__in={ref.key for _, row in parsed if row.notes for ref in extract_citations(row.notes)}
@@ -193,10 +204,12 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
             report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
             continue
         try:
-            change = plan_change(ItemState.of(item) if item else ItemState(), row, user=user)
+            change = plan_change(ItemState.of(item) if item else ItemState(), row, user=user, archive=archive)
         except CellProblem as problem:
             report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
             continue
+        if item is not None and change and item.pk in previous:
+            _describe_derived_trend(change, item, row, previous[item.pk])
         action = NEW if item is None else (UPDATE if change else SKIP)
         if assessment is None and (country.pk, cycle.pk) not in creates:
             creates.add((country.pk, cycle.pk))
@@ -212,33 +225,9 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport) -> l
     return plans
 
 
-def items_update_with_history(items: list[AssessmentItem], fields: list[str], *, user, reason: str) -> None:
-    """What bulk_update_with_history does, without QuerySet.bulk_update's cost.
-
-    bulk_update() builds a CASE WHEN expression per field and item, which costs ~2 ms of Python per item here
-    (most of an import's time). One prepared UPDATE executed for every item (executemany) writes the same
-    values; the history rows are then created in bulk exactly as bulk_update_with_history creates them.
-    """
-    meta = AssessmentItem._meta
-    columns = [meta.get_field(name) for name in fields]
-    connection = connections[router.db_for_write(AssessmentItem)]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
-    params = [
-        [column.get_db_prep_save(getattr(item, column.attname), connection) for column in columns] + [item.pk]
-        for item in items
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BATCH_SIZE):
-            cursor.executemany(sql, params[start : start + BATCH_SIZE])
-    get_history_manager_for_model(AssessmentItem).bulk_history_create(
-        items, update=True, batch_size=BATCH_SIZE, default_user=user, default_change_reason=reason
-    )
-
-
-def _write(plans: list[_Plan], *, user, reason: str) -> None:
-    """Create missing country assessments, then update the changed items in bulk with history."""
+def _write(plans: list[_Plan], *, user, reason: str, archive: bool) -> None:
+    """Create missing country assessments (with all their items), then write the changed content through the one
+    content service: drafts for an import, the approved record for an archive import."""
     created = {}
     for plan in plans:
         if plan.assessment is None and (plan.country.pk, plan.cycle.pk) not in created:
@@ -252,30 +241,23 @@ def _write(plans: list[_Plan], *, user, reason: str) -> None:
             for item in AssessmentItem.objects.filter(
                 country_assessment__in=list(created.values()), kind=ItemKind.INDICATOR
             )
-            .order_by("pk")
-            .select_for_update(of=("self",))
         }
-    now = timezone.now()
-    changed, notes_changed = [], []
+    changes = []
     for plan in plans:
         if not plan.change:
             continue
-        item = plan.item
-        if item is None:
-            assessment = created[plan.country.pk, plan.cycle.pk]
-            item = new_items[assessment.pk, plan.indicator.pk]
-        for name, value in plan.change.values.items():
-            setattr(item, name, value)
-        item.version += 1
-        item.last_edited_by = user
-        item.updated_at = now
-        # Checks of the changed fields only: full_clean() would query the database per item for the unique
-        # constraints, which the lookups above already guarantee (one item per assessment and indicator).
-        item.clean_fields(exclude=ITEM_FIELDS.difference(plan.change.values))
-        changed.append(item)
-        if "notes" in plan.change.values:
-            notes_changed.append(item)
-    if changed:
-        items_update_with_history(changed, UPDATED_FIELDS, user=user, reason=reason)
-    if notes_changed:
-        citations_sync(items=notes_changed, user=user, reason=reason)
+        item = plan.item or new_items[created[plan.country.pk, plan.cycle.pk].pk, plan.indicator.pk]
+        changes.append(ContentChange(item=item, values=dict(plan.change.values)))
+    if changes:
+        items_content_write(
+            changes=changes, user=user, reason=reason, kind=WriteKind.ARCHIVE if archive else WriteKind.IMPORT
+        )
+
+
+def _describe_derived_trend(change, item: AssessmentItem, row: IndicatorRow, previous) -> None:
+    """Say so in the preview when the trend stored will follow from the ratings rather than from the file."""
+    after = content_after(item, {name: value for name, value in change.values.items()}, previous)
+    wanted = row.trend if row.trend is not None else item.trend
+    if after["trend"] != wanted and after["trend"] != item.trend:
+        label = Trend(after["trend"]).label if after["trend"] else "(empty)"
+        change.described.append(f"trend: {label} (follows from the {previous.year} rating)")

@@ -30,7 +30,9 @@ from assessments.models import (
     ThematicArea,
     Trend,
 )
-from assessments.services.items import citations_resolve, citations_sync, country_assessment_create, items_create
+from assessments.services.assignments import assignment_create, assignment_problem
+from assessments.services.content import ContentChange, WriteKind, items_content_write
+from assessments.services.items import citations_resolve, country_assessment_create
 
 from .formats import FileError, LoadedFile, normalise_headers
 from .indicators import import_indicator_dataset, import_reason
@@ -47,7 +49,6 @@ from .rows import (
     parse_indicator,
     parse_notes,
     parse_rating,
-    parse_status,
     parse_trend,
     plan_change,
 )
@@ -352,12 +353,20 @@ class CountryAssessmentResource(R2PResource):
     def get_queryset(self):
         return CountryAssessment.objects.select_related("country", "cycle").order_by("cycle__year", "country__code")
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        instance._import_is_new = new
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if getattr(instance, "_import_is_new", False) and instance.legacy_score is None and instance.pk:
-            items_create(country_assessment=instance, user=self.user, reason=self.reason)
+    def do_instance_save(self, instance, is_create):
+        """A new assessment is started by the service that gives it all its items; an existing one changes only
+        its legacy score here."""
+        if is_create:
+            created = country_assessment_create(
+                country=instance.country,
+                cycle=instance.cycle,
+                user=self.user,
+                reason=self.reason,
+                legacy_score=instance.legacy_score,
+            )
+            instance.pk = created.pk
+        else:
+            instance.save()
 
 
 class AssignmentResource(R2PResource):
@@ -402,6 +411,25 @@ class AssignmentResource(R2PResource):
         if "role" in row:
             row["role"] = cell_text(row["role"]).lower()
         super().import_instance(instance, row, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+        if instance.pk is None and instance.user_id:
+            problem = assignment_problem(assignee=instance.user, role=instance.role)
+            if problem:
+                raise ValidationError({"user": [problem]})
+
+    def do_instance_save(self, instance, is_create):
+        """New assignments through the same service (and role rules) as the assignment panel."""
+        if is_create:
+            created = assignment_create(
+                country_assessment=instance.country_assessment,
+                assignee=instance.user,
+                role=instance.role,
+                user=self.user,
+                reason=self.reason,
+            )
+            instance.pk = created.pk
 
 
 # Indicator assessments -------------------------------------------------------------------------------------
@@ -486,11 +514,6 @@ class IndicatorAssessmentResource(R2PResource):
             super().import_instance(instance, row, **kwargs)  # rating, trend and notes through their widgets
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        status = None
-        try:
-            status = parse_status(row.get("status"))
-        except CellProblem as problem:
-            errors["status"] = [problem.message]
         if errors:
             raise ValidationError(errors)
         original: ItemState = instance._import_original
@@ -501,13 +524,12 @@ class IndicatorAssessmentResource(R2PResource):
             rating=instance.rating if "rating" in row else None,
             trend=instance.trend if "trend" in row else None,
             notes=instance.notes if "notes" in row else None,
-            status=status,
         )
         try:
             change = plan_change(original, wanted, user=self.user)
         except CellProblem as problem:
             raise ValidationError({problem.column: [problem.message]}) from None
-        for name in ("rating", "trend", "notes", "status"):
+        for name in ("rating", "trend", "notes"):
             setattr(instance, name, change.values.get(name, getattr(original, name)))
         instance._import_change = change
 
@@ -516,22 +538,14 @@ class IndicatorAssessmentResource(R2PResource):
             return False
         return not getattr(instance, "_import_change", None)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        instance.version += 1
-        instance.last_edited_by = self.user
-
     def do_instance_save(self, instance, is_create):
-        instance.save()  # a "new" row fills an item its new country assessment already has: always an update
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if "notes" in instance._import_change.values:
-            self._notes_changed.append(instance)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if self._notes_changed and not kwargs.get("dry_run") and not result.has_errors():
-            citations_sync(items=self._notes_changed, user=self.user, reason=self.reason)
+        """Through the one content service (a "new" row fills an item its new country assessment already has)."""
+        items_content_write(
+            changes=[ContentChange(item=instance, values=dict(instance._import_change.values))],
+            user=self.user,
+            reason=self.reason,
+            kind=WriteKind.IMPORT,
+        )
 
 
 class FastIndicatorAssessmentResource(IndicatorAssessmentResource):

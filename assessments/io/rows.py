@@ -1,8 +1,9 @@
 """The indicator-assessment file format: reading one row's cells, and what importing it changes.
 
-Shared by the fast import path (services) and the row-by-row django-import-export resource, so both apply
-the same rules: blank status means "leave it", a status equal to the current one is no change, only admins
-may change a status and only to draft or approved, and new content on an approved item sends it back to draft.
+Shared by the fast import path (services) and the row-by-row django-import-export resource, so both describe
+the same change. The change itself is written by the one content service (assessments.services.content), whose
+rules the plan mirrors: changed content lands as a draft; an archive import (admins) lands it approved, recorded
+as imported. The status column of an export is read and never applied.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from assessments.models import ItemStatus, Rating, Trend
 COLUMNS = ["country", "cycle", "indicator", "rating", "trend", "notes", "status"]
 KEY_COLUMNS = ["country", "cycle", "indicator"]
 CONTENT_FIELDS = ["rating", "trend", "notes"]
-SETTABLE_STATUSES = (ItemStatus.DRAFT, ItemStatus.APPROVED)
 
 
 class CellProblem(ValueError):
@@ -199,7 +199,7 @@ def _label_of(field_name: str, value: str) -> str:
     return str(choices(value).label) if choices else value
 
 
-def plan_change(current: ItemState, row: IndicatorRow, *, user) -> Change:
+def plan_change(current: ItemState, row: IndicatorRow, *, user, archive: bool = False) -> Change:
     """What importing `row` changes on an item now in state `current`; raise CellProblem if it may not."""
     change = Change()
     for name in CONTENT_FIELDS:
@@ -216,16 +216,10 @@ def plan_change(current: ItemState, row: IndicatorRow, *, user) -> Change:
             change.values[name] = new
             change.described.append(f"{name}: {_label_of(name, old)} → {_label_of(name, new)}")
 
-    status = current.status
-    if row.status is not None and row.status != current.status:
-        if user is None or not user.is_superuser:
-            raise CellProblem("status", row.status, "only admins may set status")
-        if row.status not in SETTABLE_STATUSES:
-            raise CellProblem("status", row.status, "status can only be set to draft or approved")
-        status = row.status
-    elif change.values and current.status == ItemStatus.APPROVED:
-        status = ItemStatus.DRAFT  # changed content needs approving again
-    if status != current.status:
-        change.values["status"] = status
-        change.described.append(f"status: {_label_of('status', current.status)} → {_label_of('status', status)}")
+    # Review sets statuses, never a file: changed content lands as a draft (an archive import lands it as the
+    # approved record of a past cycle). The status column of an export is read and otherwise ignored.
+    if change.values:
+        status = ItemStatus.APPROVED if archive else ItemStatus.DRAFT
+        if status != current.status:
+            change.described.append(f"status: {_label_of('status', current.status)} → {_label_of('status', status)}")
     return change

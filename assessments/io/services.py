@@ -84,11 +84,27 @@ def exportable(user) -> list[type[R2PResource]]:
 
 
 def import_file(
-    name: str, file, *, user, dry_run: bool, file_name: str | None = None, max_bytes: int | None = None
+    name: str,
+    file,
+    *,
+    user,
+    dry_run: bool,
+    file_name: str | None = None,
+    max_bytes: int | None = None,
+    archive: bool = False,
 ) -> ImportReport:
-    """Import a file into resource `name`; nothing is written if any row fails or if `dry_run`."""
+    """Import a file into resource `name`; nothing is written if any row fails or if `dry_run`.
+
+    `archive` (indicator assessments, admins only) brings in the published record of a past cycle: content lands
+    approved and the history says "imported from <file>", not that anyone approved it."""
     if name == INDICATOR_ASSESSMENTS:
-        return import_indicator_assessments(file, user=user, dry_run=dry_run, file_name=file_name, max_bytes=max_bytes)
+        return import_indicator_assessments(
+            file, user=user, dry_run=dry_run, file_name=file_name, max_bytes=max_bytes, archive=archive
+        )
+    if archive:
+        report = ImportReport(resource=name, file_name=file_name or "file", dry_run=dry_run)
+        report.file_errors.append("Only indicator-assessment files can be imported as archive records.")
+        return report
     return import_with_resource(
         RESOURCES[name](), file, user=user, dry_run=dry_run, file_name=file_name, max_bytes=max_bytes
     )

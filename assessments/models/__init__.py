@@ -4,7 +4,7 @@ from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
-from .workflow import Assignment, AssignmentRole, Comment
+from .workflow import Assignment, AssignmentRole, Comment, ItemContribution
 
 __all__ = [
     "AssessmentItem",
@@ -17,6 +17,7 @@ __all__ = [
     "Cycle",
     "Edition",
     "Indicator",
+    "ItemContribution",
     "ItemKind",
     "ItemStatus",
     "Rating",

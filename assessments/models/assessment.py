@@ -111,6 +111,16 @@ class AssessmentItemQuerySet(models.QuerySet):
     def in_review(self) -> "AssessmentItemQuerySet":
         return self.filter(status=ItemStatus.IN_REVIEW)
 
+    def awaiting_review_by(self, user) -> "AssessmentItemQuerySet":
+        """Items in review that `user` may approve as far as authorship goes: they wrote nothing since the last
+        approval (four-eyes on content, not on who clicked last)."""
+        from .workflow import ItemContribution
+
+        own = ItemContribution.objects.filter(
+            item=models.OuterRef("pk"), user=user, version__gt=models.OuterRef("approved_version")
+        )
+        return self.in_review().filter(~models.Exists(own))
+
     def for_country_assessment(self, country_assessment: CountryAssessment) -> "AssessmentItemQuerySet":
         return self.filter(country_assessment=country_assessment)
 
@@ -141,6 +151,9 @@ class AssessmentItem(models.Model):
     notes = models.TextField(blank=True, help_text="Markdown with citations such as [@key, p. 4].")
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     version = models.PositiveIntegerField(default=1, help_text="Increases on every saved change.")
+    approved_version = models.PositiveIntegerField(
+        default=0, help_text="The version last approved (0: never); content written after it awaits review."
+    )
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -207,6 +220,14 @@ class AssessmentItem(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == ItemStatus.APPROVED
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.status == ItemStatus.IN_REVIEW
+
+    @property
+    def has_changes_requested(self) -> bool:
+        return self.status == ItemStatus.CHANGES_REQUESTED
 
     @property
     def is_editable(self) -> bool:

@@ -80,3 +80,35 @@ class Comment(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+class ItemContributionQuerySet(models.QuerySet):
+    def since_approval(self, item: AssessmentItem) -> "ItemContributionQuerySet":
+        """Who wrote the item's content since it was last approved (its unreviewed words)."""
+        return self.filter(item=item, version__gt=item.approved_version)
+
+
+class ItemContribution(models.Model):
+    """One person's change to an item's content, written by the content service with every new version.
+
+    Four-eyes rests on these: nobody may approve an item whose content they changed since its last approval,
+    whoever clicked "submit". A change is attributed to everyone who wrote it (an accepted suggestion: its
+    author and the person who accepted it)."""
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="contributions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(help_text="The item version this change produced.")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ItemContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "version", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version", "user"], name="itemcontribution_unique_user_version"),
+        ]
+        indexes = [models.Index(fields=["item", "user", "version"], name="itemcontribution_author_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} wrote v{self.version} of {self.item}"

@@ -51,21 +51,31 @@ def _forget_cached_roles(user: User) -> None:
     user.__dict__.pop("_r2p_assigned_roles", None)
 
 
+def assignment_problem(*, assignee: User, role: str) -> str:
+    """Why `assignee` may not take `role` (empty when they may): the rule every way of assigning applies."""
+    if role not in AssignmentRole.values:
+        return f"{role!r} is not an assignment role."
+    if not assignable_users(role).filter(pk=assignee.pk).exists():
+        return f"{assignee} does not have the {ROLE_GROUPS[role]} role."
+    return ""
+
+
 @transaction.atomic
-def assignment_create(*, country_assessment: CountryAssessment, assignee: User, role: str, user) -> Assignment:
+def assignment_create(
+    *, country_assessment: CountryAssessment, assignee: User, role: str, user, reason: str | None = None
+) -> Assignment:
     """Give `assignee` the role of researcher or reviewer on a country assessment."""
     if not permissions.can_assign(user):
         raise PermissionDenied("Only editors and admins assign people.")
-    if role not in AssignmentRole.values:
-        raise ValidationError(f"{role!r} is not an assignment role.")
-    if not assignable_users(role).filter(pk=assignee.pk).exists():
-        raise ValidationError(f"{assignee} does not have the {ROLE_GROUPS[role]} role.")
+    problem = assignment_problem(assignee=assignee, role=role)
+    if problem:
+        raise ValidationError(problem)
     if Assignment.objects.filter(country_assessment=country_assessment, user=assignee, role=role).exists():
         raise ValidationError(f"{assignee} is already {AssignmentRole(role).label.lower()} of {country_assessment}.")
     assignment = Assignment(country_assessment=country_assessment, user=assignee, role=role)
     assignment.full_clean()
     assignment._history_user = user
-    assignment._change_reason = f"assigned as {AssignmentRole(role).label.lower()}"
+    assignment._change_reason = reason or f"assigned as {AssignmentRole(role).label.lower()}"
     assignment.save()
     _forget_cached_roles(assignee)
     return assignment

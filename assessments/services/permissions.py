@@ -1,8 +1,20 @@
-"""Who may do what to which country assessment: roles from groups, scope from assignments."""
+"""States and rights in one place: what a user may do to a country assessment or an item now.
+
+Roles come from groups, scope from assignments, state from the item's status. Views, templates (through
+`item_actions`), services, the admin and the importers ask this module; nothing else compares statuses to decide
+a right.
+"""
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from assessments.models import AssessmentItem, Assignment, AssignmentRole, CountryAssessment, ItemStatus
+from assessments.models import (
+    AssessmentItem,
+    Assignment,
+    AssignmentRole,
+    CountryAssessment,
+    ItemContribution,
+    ItemStatus,
+)
 from assessments.services.accounts import EDITOR, RESEARCHER, REVIEWER
 
 ROLES = (RESEARCHER, REVIEWER, EDITOR)
@@ -37,12 +49,16 @@ def role_names(user: AnyUser) -> list[str]:
     return names + sorted(name for name in _group_names(user) if name in ROLES)
 
 
-def is_admin(user: AnyUser) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
+def _is_active(user: AnyUser | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
-def is_editor(user: AnyUser) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or EDITOR in _group_names(user))
+def is_admin(user: AnyUser | None) -> bool:
+    return _is_active(user) and user.is_superuser
+
+
+def is_editor(user: AnyUser | None) -> bool:
+    return _is_active(user) and (user.is_superuser or EDITOR in _group_names(user))
 
 
 def is_researcher_of(user: AnyUser, country_assessment: CountryAssessment) -> bool:
@@ -78,13 +94,24 @@ def can_submit_item(user: AnyUser, item: AssessmentItem) -> bool:
     return can_edit_item(user, item)
 
 
+def wrote_since_approval(user: AnyUser, item: AssessmentItem) -> bool:
+    """Whether the user changed the item's content since its last approval (cached on the item per request)."""
+    if not user.is_authenticated:
+        return False
+    cache = item.__dict__.setdefault("_r2p_authors_since_approval", {})
+    if user.pk not in cache:
+        cache[user.pk] = ItemContribution.objects.since_approval(item).filter(user=user).exists()
+    return cache[user.pk]
+
+
 def can_review_item(user: AnyUser, item: AssessmentItem) -> bool:
-    """Assigned reviewers (and editors) review items in review; nobody approves their own last change."""
+    """Assigned reviewers (and editors) review items in review; nobody approves words they wrote since the last
+    approval (four-eyes on content: submitting someone else's text does not make it reviewed)."""
     if item.status != ItemStatus.IN_REVIEW:
         return False
-    if item.last_edited_by_id is not None and item.last_edited_by_id == user.pk:
+    if not (is_editor(user) or is_reviewer_of(user, item.country_assessment)):
         return False
-    return is_editor(user) or is_reviewer_of(user, item.country_assessment)
+    return not wrote_since_approval(user, item)
 
 
 def can_reopen_item(user: AnyUser, item: AssessmentItem) -> bool:
@@ -97,3 +124,61 @@ def can_comment_item(user: AnyUser, item: AssessmentItem) -> bool:
 
 def can_assign(user: AnyUser) -> bool:
     return is_editor(user)
+
+
+def can_add_countries(user: AnyUser) -> bool:
+    """Editors start country assessments in a cycle (from the cycle page or the admin)."""
+    return is_editor(user)
+
+
+def can_import_content(user: AnyUser) -> bool:
+    """Editors and admins import data files; changed content lands as a draft."""
+    return is_editor(user)
+
+
+def can_import_archive(user: AnyUser) -> bool:
+    """Admins bring in the published record of past cycles (recorded as imported, not as anyone's approval)."""
+    return is_admin(user)
+
+
+def can_write_content(user: AnyUser, item: AssessmentItem, kind: str) -> bool:
+    """Whether `user` may write `item`'s content by a write of `kind` (see services.content.WriteKind)."""
+    if kind == "edit":
+        return can_edit_item(user, item)
+    if kind == "import":
+        return can_import_content(user)
+    if kind == "archive":
+        return can_import_archive(user)
+    if kind == "maintenance":
+        return is_editor(user)
+    return False
+
+
+# What the item editor offers, named for the templates: {% if "approve" in actions %}.
+EDIT, SUBMIT, APPROVE, REQUEST_CHANGES, REOPEN, COMMENT = (
+    "edit",
+    "submit",
+    "approve",
+    "request_changes",
+    "reopen",
+    "comment",
+)
+
+
+def item_actions(user: AnyUser, item: AssessmentItem) -> frozenset[str]:
+    """Every action the user may take on the item now."""
+    actions = set()
+    if can_edit_item(user, item):
+        actions |= {EDIT, SUBMIT}
+    if can_review_item(user, item):
+        actions |= {APPROVE, REQUEST_CHANGES}
+    if can_reopen_item(user, item):
+        actions.add(REOPEN)
+    if can_comment_item(user, item):
+        actions.add(COMMENT)
+    return frozenset(actions)
+
+
+def waits_for_others(user: AnyUser, item: AssessmentItem) -> bool:
+    """The item is in review with content this user wrote: someone else must approve it."""
+    return item.status == ItemStatus.IN_REVIEW and wrote_since_approval(user, item)

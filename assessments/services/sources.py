@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from assessments.citations.syntax import extract_citations
 from assessments.models import AssessmentItem, Citation, Source, SourceType
@@ -242,7 +241,7 @@ class MergeResult:
 @transaction.atomic
 def source_merge(*, keep: Source, remove: Source, user, reason: str = "") -> MergeResult:
     """Merge a duplicate into `keep`: notes citing `remove` are rewritten to cite `keep`, then it is deleted."""
-    from assessments.services.items import citations_sync
+    from assessments.services.content import ContentChange, WriteKind, items_content_write
 
     if not can_merge_sources(user):
         raise PermissionDenied("Only editors and admins may merge sources.")
@@ -254,17 +253,14 @@ def source_merge(*, keep: Source, remove: Source, user, reason: str = "") -> Mer
     item_ids = set(
         Citation.objects.filter(Q(key=remove.key) | Q(source=remove)).values_list("item_id", flat=True).distinct()
     )
-    items = list(AssessmentItem.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"))
-    for item in items:
-        item.notes = rewrite_citation_key(item.notes, remove.key, keep.key)
-        if any(ref.key == remove.key for ref in extract_citations(item.notes)):
+    changes = []
+    for item in AssessmentItem.objects.filter(pk__in=item_ids).order_by("pk"):
+        notes = rewrite_citation_key(item.notes, remove.key, keep.key)
+        if any(ref.key == remove.key for ref in extract_citations(notes)):
             raise ValidationError(f"Could not rewrite every citation of @{remove.key} in {item}.")
-        item.version += 1
-    if items:
-        bulk_update_with_history(
-            items, AssessmentItem, ["notes", "version"], default_user=user, default_change_reason=why
-        )
-        citations_sync(items=items, user=user, reason=why)
+        changes.append(ContentChange(item=item, values={"notes": notes}))
+    # A key rename keeps each item's meaning and state; the editor who merged is recorded as its writer.
+    items = items_content_write(changes=changes, user=user, reason=why, kind=WriteKind.MAINTENANCE).changed
     filled = []
     for field in MERGE_FILL_FIELDS:
         if not getattr(keep, field) and getattr(remove, field):

@@ -1,43 +1,40 @@
 """Editing and moving items through review: draft → in review → (changes requested → in review) → approved."""
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from assessments.models import AssessmentItem, ItemKind, ItemStatus, Trend
 from assessments.services import permissions
-from assessments.services.items import citations_sync
+from assessments.services.content import (
+    CONTENT_FIELDS,
+    ContentChange,
+    EditConflict,
+    WorkflowError,
+    WriteKind,
+    items_content_write,
+)
 from assessments.services.previous import PreviousCycle, previous_cycle_item
 
-
-class WorkflowError(ValidationError):
-    """A transition that the item's state does not allow, or that its content is not ready for."""
-
-
-@dataclass
-class EditConflict(Exception):
-    """The item changed since the editor loaded it; nothing was saved."""
-
-    item: AssessmentItem
-    expected_version: int
-
-    def __str__(self) -> str:
-        return (
-            f"{self.item} was saved by someone else (version {self.item.version}) since you opened version "
-            f"{self.expected_version}"
-        )
+__all__ = [
+    "EDITABLE_FIELDS",
+    "EditConflict",
+    "WorkflowError",
+    "item_approve",
+    "item_copy_from_previous",
+    "item_reopen",
+    "item_request_changes",
+    "item_submit",
+    "item_update",
+    "submission_problems",
+]
 
 
-EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
+EDITABLE_FIELDS = CONTENT_FIELDS
 
 
 def _locked(item: AssessmentItem) -> AssessmentItem:
-    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL.
-
-    Only the item's row is locked (`of=("self",)`): PostgreSQL cannot lock the nullable side of the outer join
-    to the indicator, and the related rows need no lock.
-    """
+    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL (only the item's row:
+    PostgreSQL cannot lock the nullable side of the outer join to the indicator)."""
     return (
         AssessmentItem.objects.select_for_update(of=("self",))
         .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
@@ -54,53 +51,23 @@ def _save(item: AssessmentItem, *, user, reason: str, fields: list[str]) -> None
 
 @transaction.atomic
 def item_update(
-    *, item: AssessmentItem, user, expected_version: int, reason: str = "edited", **changes
+    *, item: AssessmentItem, user, expected_version: int, reason: str = "edited", co_authors=(), **changes
 ) -> AssessmentItem:
-    """Save a draft edit made from `expected_version`; refuse it if someone saved in between.
-
-    Where the previous cycle's ratings are known the trend follows the rating, unless a
-    `trend_override_reason` says why it differs.
-    """
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    current = _locked(item)
-    if not permissions.can_edit_item(user, current):
-        raise PermissionDenied("You may not edit this item in its current state.")
-    if current.version != expected_version:
-        raise EditConflict(item=current, expected_version=expected_version)
-    if current.kind != ItemKind.INDICATOR:
-        changes = {"notes": changes.get("notes", current.notes)}
-    else:
-        changes = _with_derived_trend(current, changes)
-    changed = [name for name, value in changes.items() if getattr(current, name) != value]
-    if not changed:
-        return current  # nothing changed: no new version, no history row
-    for name in changed:
-        setattr(current, name, changes[name])
-    current.version += 1
-    current.last_edited_by = user
-    _save(current, user=user, reason=reason, fields=[*changed, "version", "last_edited_by"])
-    if "notes" in changed:
-        citations_sync(items=[current], user=user, reason=reason)
-    return current
-
-
-def _with_derived_trend(current: AssessmentItem, changes: dict) -> dict:
-    """Set the trend that follows from the rating, unless the trend is entered by hand or overridden."""
-    derived = previous_cycle_item(current).derived_trend(changes.get("rating", current.rating))
-    if derived is None:
-        return changes
-    reason = changes.get("trend_override_reason", current.trend_override_reason).strip()
-    trend = changes.get("trend", current.trend)
-    if not reason or not trend:
-        trend = derived
-    return {**changes, "trend": trend}
+    """Save a draft edit made from `expected_version` (EditConflict if someone saved in between)."""
+    result = items_content_write(
+        changes=[
+            ContentChange(item=item, values=changes, expected_version=expected_version, co_authors=list(co_authors))
+        ],
+        user=user,
+        reason=reason,
+        kind=WriteKind.EDIT,
+    )
+    return result.items[0]
 
 
 @transaction.atomic
 def item_copy_from_previous(*, item: AssessmentItem, user, expected_version: int) -> AssessmentItem:
-    """Start an empty draft from the previous cycle's rating and notes (updated assessments are written so)."""
+    """Start an empty draft from the previous cycle's approved rating and notes (updated assessments are written so)."""
     current = _locked(item)
     if not permissions.can_edit_item(user, current):
         raise PermissionDenied("You may not edit this item in its current state.")
@@ -110,7 +77,7 @@ def item_copy_from_previous(*, item: AssessmentItem, user, expected_version: int
         raise WorkflowError("The draft is not empty: copy from the previous cycle by hand instead.")
     previous = previous_cycle_item(current)
     if not previous.has_content:
-        raise WorkflowError("The previous cycle has nothing to start from.")
+        raise WorkflowError("The previous cycle has nothing approved to start from.")
     changes = {"notes": previous.item.notes}
     if current.kind == ItemKind.INDICATOR:
         changes["rating"] = previous.item.rating
@@ -181,14 +148,9 @@ def item_submit(*, item: AssessmentItem, user, expected_version: int | None = No
     problems = submission_problems(current)
     if problems:
         raise WorkflowError(problems)
-    # Submitting counts as the author's change, so the four-eyes rule applies to the submitter too.
+    # Submitting is not writing: four-eyes looks at who wrote the content (ItemContribution), not who clicked.
     current = _transition(
-        item,
-        allowed=permissions.can_submit_item,
-        user=user,
-        to=ItemStatus.IN_REVIEW,
-        reason="submitted for review",
-        last_edited_by=user,
+        item, allowed=permissions.can_submit_item, user=user, to=ItemStatus.IN_REVIEW, reason="submitted for review"
     )
     _notify(current, "submitted", user)
     return current
@@ -196,9 +158,15 @@ def item_submit(*, item: AssessmentItem, user, expected_version: int | None = No
 
 @transaction.atomic
 def item_approve(*, item: AssessmentItem, user, comment: str = "") -> AssessmentItem:
-    """Approve an item in review; its author cannot."""
+    """Approve an item in review; nobody who wrote its content since the last approval can."""
+    current = _locked(item)
     current = _transition(
-        item, allowed=permissions.can_review_item, user=user, to=ItemStatus.APPROVED, reason="approved"
+        current,
+        allowed=permissions.can_review_item,
+        user=user,
+        to=ItemStatus.APPROVED,
+        reason="approved",
+        approved_version=current.version,
     )
     if comment.strip():
         _comment(current, user, comment)

@@ -58,7 +58,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         items = AssessmentItem.objects.select_related(
             "indicator", "country_assessment__country", "country_assessment__cycle", "last_edited_by"
         ).order_by("updated_at")
-        awaiting = items.in_review().exclude(last_edited_by=user)
+        awaiting = items.awaiting_review_by(user)
         if not editor:
             awaiting = awaiting.filter(country_assessment__in=reviewing)
         returned = items.filter(status=ItemStatus.CHANGES_REQUESTED).filter(

@@ -25,6 +25,7 @@ from assessments.models import (
     AssignmentRole,
     Comment,
     CountryAssessment,
+    ItemContribution,
     ItemKind,
     ItemStatus,
     Rating,
@@ -248,7 +249,8 @@ class ItemEditView(ItemMixin, View):
     def render(self, request, *, form=None, conflict=None, stale_state=None, status=200) -> TemplateResponse:
         item, user = self.item, request.user
         previous = previous_cycle_item(item)
-        can_edit = permissions.can_edit_item(user, item)
+        actions = permissions.item_actions(user, item)
+        can_edit = permissions.EDIT in actions
         if form is None and can_edit:
             form = ItemForm(item=item, previous=previous)
         notes_text = form["notes"].value() if form is not None else item.notes
@@ -260,11 +262,14 @@ class ItemEditView(ItemMixin, View):
             "assessment": item.country_assessment,
             "previous": previous,
             "form": form,
-            "can_edit": can_edit,
-            "can_review": permissions.can_review_item(user, item),
-            "can_reopen": permissions.can_reopen_item(user, item),
-            "can_comment": permissions.can_comment_item(user, item),
-            "own_change_in_review": item.status == ItemStatus.IN_REVIEW and item.last_edited_by_id == user.pk,
+            "actions": actions,
+            "can_comment": permissions.COMMENT in actions,
+            "waits_for_others": permissions.waits_for_others(user, item),
+            "authors_since_approval": (
+                list(ItemContribution.objects.since_approval(item).select_related("user"))
+                if permissions.APPROVE in actions
+                else []
+            ),
             "problems": submission_problems(item, previous=previous) if can_edit else [],
             "preview": notes_preview(notes_text or ""),
             "comments": list(item.comments.select_related("author", "resolved_by")),

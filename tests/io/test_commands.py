@@ -64,7 +64,7 @@ def test_cli_fails_with_non_zero_status_and_writes_nothing(demo, tmp_path):
     before = counts()
     out = io.StringIO()
     with pytest.raises(CommandError, match="1 rows failed"):
-        call_command("import_data", str(path), "--resource", "indicator-assessments", stdout=out)
+        call_command("import_data", str(path), "--resource", "indicator-assessments", "--user", "editor", stdout=out)
     assert counts() == before
     line = next(line for line in out.getvalue().splitlines() if "error" in line)
     assert line.startswith("Row    12  error   NZL 2025 NOPE-1")
@@ -72,7 +72,9 @@ def test_cli_fails_with_non_zero_status_and_writes_nothing(demo, tmp_path):
 
     quiet = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_data", str(path), "--resource", "indicator-assessments", "-v", "0", stdout=quiet)
+        call_command(
+            "import_data", str(path), "--resource", "indicator-assessments", "--user", "editor", "-v", "0", stdout=quiet
+        )
     assert quiet.getvalue() == (
         'Row 12, column "indicator", value "NOPE-1": the 2025 framework has no such indicator\n'
     )
@@ -95,7 +97,7 @@ def test_cli_reports_unreadable_file(demo, tmp_path):
     path.write_bytes(b"PK\x03\x04 not really")
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_data", str(path), "--resource", "indicator-assessments", stdout=out)
+        call_command("import_data", str(path), "--resource", "indicator-assessments", "--user", "editor", stdout=out)
     assert "Error: The file is not a valid XLSX workbook" in out.getvalue()
 
 

@@ -105,29 +105,70 @@ def test_changing_an_approved_item_puts_it_back_to_draft(run_import, editor, kor
     assert item.status == ItemStatus.DRAFT and item.notes.startswith("Citizens are protected")
     record = item.history.first()
     assert (record.status, record.history_user) == ("draft", editor)
-    assert record.history_change_reason == "import kor-2022.csv"
+    assert record.history_change_reason == "import kor-2022.csv (back to draft from approved)"
     assert item.history.all()[1].status == "approved"
     assert list(Edition.objects.order_by("pk").values()) == editions_before  # published editions are untouched
     assert counts()["edition_history"] == before["edition_history"]
 
 
-def test_only_admins_may_set_status(run_import, editor, admin, korea_2025):
+def test_an_import_never_approves(run_import, editor, admin, korea_2025):
+    """Before: an admin's file with status "approved" approved content nobody reviewed."""
     rows = [{**korea_2025_rows()[0], "status": "approved"}]
-    before = counts()
-    report = run_import(csv_bytes(rows), user=editor, dry_run=False, file_name="s.csv")
-    assert counts() == before
-    [message] = report.error_messages
-    assert 'Row 2, column "status", value "approved": only admins may set status' in message
+    for user in (editor, admin):
+        report = run_import(csv_bytes(rows), user=user, dry_run=False, file_name="s.csv")
+        assert report.ok, report.error_messages
+        item = korea_2025.items.get(indicator__code="BC-1")
+        assert item.status == ItemStatus.DRAFT and item.approved_version == 0
+    assert not item.history.filter(status=ItemStatus.APPROVED).exists()
 
-    report = run_import(csv_bytes(rows), user=admin, dry_run=False, file_name="s.csv")
+
+def test_an_import_into_an_item_in_review_sends_it_back_to_draft(run_import, editor, korea_2025, django_user_model):
+    """Before: the reviewer approved words the researcher never submitted."""
+    from assessments.services.workflow import item_submit, item_update
+
+    researcher = django_user_model.objects.get(username="researcher")
+    item = korea_2025.items.get(indicator__code="BC-1")
+    item = item_update(
+        item=item,
+        user=researcher,
+        expected_version=item.version,
+        rating="strong",
+        notes="Text [@hrw-2022-south-korea].",
+    )
+    item_submit(item=item, user=researcher)
+    rows = [{**korea_2025_rows()[0], "notes": "The editor's replacement text."}]
+    report = run_import(csv_bytes(rows), user=editor, dry_run=False, file_name="r.csv")
     assert report.ok, report.error_messages
-    assert korea_2025.items.get(indicator__code="BC-1").status == ItemStatus.APPROVED
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DRAFT and item.notes == "The editor's replacement text."
+    assert item.history.first().history_change_reason == "import r.csv (back to draft from in review)"
 
 
-def test_status_equal_to_the_current_one_is_not_a_change(run_import, editor, korea_2025):
-    rows = [{**korea_2025_rows()[0], "status": "draft"}]
-    report = run_import(csv_bytes(rows), user=editor, dry_run=False, file_name="s.csv")
+def test_import_derives_trends_from_the_previous_cycle(run_import, editor, korea_2025):
+    """Before: the import stored the file's trend even where the 2022 ratings say otherwise."""
+    rows = [{**korea_2025_rows()[0], "rating": "Weak", "trend": "Increase"}]  # 2022 BC-1 was Very Strong
+    preview = run_import(csv_bytes(rows), user=editor, dry_run=True, file_name="t.csv")
+    assert run_import is import_with_default_resource or any(
+        "trend: Decrease (follows from the 2022 rating)" in change for row in preview.rows for change in row.changes
+    )
+    report = run_import(csv_bytes(rows), user=editor, dry_run=False, file_name="t.csv")
     assert report.ok, report.error_messages
+    assert korea_2025.items.get(indicator__code="BC-1").trend == "decrease"
+
+
+def test_archive_import_is_for_admins_and_says_imported(editor, admin, demo):
+    rows = full_country_rows("NZL", 2022)
+    report = import_indicator_assessments(csv_bytes(rows), user=editor, dry_run=False, file_name="a.csv", archive=True)
+    assert not report.ok and "Only administrators import archive records" in report.error_messages[0]
+    assert not CountryAssessment.objects.filter(country__code="NZL", cycle__year=2022).exists()
+    report = import_indicator_assessments(csv_bytes(rows), user=admin, dry_run=False, file_name="a.csv", archive=True)
+    assert report.ok, report.error_messages
+    item = AssessmentItem.objects.get(
+        country_assessment__country__code="NZL", country_assessment__cycle__year=2022, indicator__code="BC-1"
+    )
+    assert item.status == ItemStatus.APPROVED and item.approved_version == item.version
+    reasons = set(item.history.values_list("history_change_reason", flat=True))
+    assert reasons == {"imported from a.csv"}  # created and filled; nobody's "approved"
 
 
 def test_missing_country_assessment_is_created_with_all_items(run_import, editor, demo):
@@ -193,12 +234,12 @@ def test_fast_path_queries_do_not_grow_with_rows(editor, korea_2025, django_asse
 
 
 def test_a_failure_while_writing_rolls_everything_back(editor, korea_2025, monkeypatch):
-    from assessments.io import indicators
+    from assessments.services import content
 
     def citations_sync_fails(**kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(indicators, "citations_sync", citations_sync_fails)
+    monkeypatch.setattr(content, "citations_sync", citations_sync_fails)
     before = counts()
     report = import_indicator_assessments(
         csv_bytes(full_country_rows("NZL", 2025)), user=editor, dry_run=False, file_name="f.csv"

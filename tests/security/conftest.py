@@ -5,21 +5,19 @@ reviewer (the demo users, assigned to Republic of Korea 2025); editor; admin (su
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import models
 from django.test import Client
 
-from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition, Source
 from assessments.services.comments import comment_create
 from assessments.services.publishing import annex_publish
 from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
+from tests.demo_snapshot import demo_snapshot_restore
 from tests.factories import UserFactory
 
 ROLES = ("anonymous", "outsider", "researcher", "reviewer", "editor", "admin")
@@ -47,16 +45,10 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{name}: {count}")
 
 
-# The demo archive is loaded (and Korea 2022 published) at this instant in every security test, so v1 has the same
-# content hash each time and its rendered files (PDF, DOCX...) come from the cache after the first test on SQLite.
-DEMO_LOADED_AT = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
-
-
 @pytest.fixture
-def demo(db):
-    """The demo archive as tests/conftest.py loads it, at DEMO_LOADED_AT (the clock runs on from there)."""
-    with time_machine.travel(DEMO_LOADED_AT, tick=True):
-        return demo_load()
+def demo(db, demo_snapshot):
+    """The demo archive as tests/conftest.py loads it (at DEMO_LOADED_AT, from the session's snapshot)."""
+    return demo_snapshot_restore(demo_snapshot)
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--resource", required=True, choices=sorted(RESOURCES), help="what the file holds")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--user", help="username recorded in the history (and whose rights apply to status)")
+        parser.add_argument(
+            "--archive",
+            action="store_true",
+            help="indicator assessments of a past, published cycle (admins): land approved, recorded as imported",
+        )
         parser.add_argument("--max-bytes", type=int, default=CLI_MAX_BYTES, help="largest file accepted")
 
     def handle(self, *args, **options):
@@ -39,6 +44,7 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             file_name=path.name,
             max_bytes=options["max_bytes"],
+            archive=options["archive"],
         )
         verbosity = options["verbosity"]
         # -v 0: errors only; -v 1: changed and failed rows; -v 2: every row, skipped ones too.
