@@ -1,6 +1,9 @@
 """Forms of the editorial workflow: the item editor (content fields only) and the review actions."""
 
+import re
+
 from django import forms
+from django.db.models import Q
 
 from assessments.models import AssessmentItem, AssignmentRole, ItemKind, Rating, Trend
 from assessments.services.previous import PreviousCycle
@@ -85,3 +88,49 @@ class CommentForm(forms.Form):
 class AssignmentForm(forms.Form):
     user = forms.IntegerField()
     role = forms.ChoiceField(choices=AssignmentRole.choices)
+
+
+class AddCountriesForm(forms.Form):
+    """Countries to add to a cycle: ISO alpha-3 codes or names, and/or every country of the previous cycle."""
+
+    countries = forms.CharField(
+        required=False,
+        label="Countries",
+        help_text="ISO alpha-3 codes or UN short names, separated by commas or new lines (e.g. NZL, AUS, Japan).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    from_previous = forms.BooleanField(required=False, label="Every country assessed in the previous cycle")
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        if cycle.previous_id is None:
+            del self.fields["from_previous"]
+        else:
+            self.fields["from_previous"].label = f"Every country assessed in {cycle.previous.year} and not yet here"
+
+    def clean(self):
+        from assessments.models import Country, CountryAssessment
+
+        cleaned = super().clean()
+        wanted, unknown = {}, []
+        for token in filter(None, (part.strip() for part in re.split(r"[,;\n]", cleaned.get("countries", "")))):
+            country = Country.objects.filter(Q(code__iexact=token) | Q(name__iexact=token)).first()
+            if country is None:
+                unknown.append(token)
+            else:
+                wanted[country.pk] = country
+        if unknown:
+            raise forms.ValidationError(f"No country is called or coded {', '.join(repr(u) for u in unknown)}.")
+        if cleaned.get("from_previous"):
+            present = CountryAssessment.objects.filter(cycle=self.cycle).values("country")
+            for assessment in (
+                CountryAssessment.objects.filter(cycle=self.cycle.previous_id)
+                .exclude(country__in=present)
+                .select_related("country")
+            ):
+                wanted[assessment.country_id] = assessment.country
+        if not wanted:
+            raise forms.ValidationError("Name at least one country, or choose the previous cycle's countries.")
+        cleaned["country_list"] = sorted(wanted.values(), key=lambda country: country.name)
+        return cleaned

@@ -33,6 +33,30 @@ def country_assessment_create(
     return assessment
 
 
+@transaction.atomic
+def country_assessments_add(
+    *, cycle: Cycle, countries: Iterable[Country], user, reason: str = "added to the cycle"
+) -> list[CountryAssessment]:
+    """Start the assessments of several countries in a cycle at once, each with all its items."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from assessments.services import permissions
+
+    if not permissions.can_add_countries(user):
+        raise PermissionDenied("Only editors and admins add countries to a cycle.")
+    countries = list(countries)
+    if not countries:
+        raise ValidationError("Choose at least one country.")
+    if not Indicator.objects.filter(cycle=cycle).exists():
+        raise ValidationError(f"The {cycle.year} framework has no indicators yet: add them before the countries.")
+    present = set(
+        CountryAssessment.objects.filter(cycle=cycle, country__in=countries).values_list("country__name", flat=True)
+    )
+    if present:
+        raise ValidationError(f"Already in {cycle.year}: {', '.join(sorted(present))}.")
+    return [country_assessment_create(country=country, cycle=cycle, user=user, reason=reason) for country in countries]
+
+
 def items_create(*, country_assessment: CountryAssessment, user=None, reason: str) -> list[AssessmentItem]:
     items = [AssessmentItem(country_assessment=country_assessment, kind=ItemKind.OVERVIEW)]
     items += [

@@ -1,12 +1,17 @@
 """The cycle page: every country assessment of a cycle (workflow pages are in workflow.py)."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
 from django.views.generic import ListView
 
+from assessments.forms.workflow import AddCountriesForm
 from assessments.models import Cycle
 from assessments.overview.staff import visible_assessments
-from assessments.services.permissions import is_editor
+from assessments.services.items import country_assessments_add
+from assessments.services.permissions import can_add_countries, is_editor
 from assessments.services.scoring import assessment_scores
 
 
@@ -34,4 +39,29 @@ class CycleDetailView(LoginRequiredMixin, ListView):
         context["cycle"] = self.cycle
         context["all_visible"] = is_editor(self.request.user)
         context["cycles"] = Cycle.objects.order_by("-year")
+        if can_add_countries(self.request.user):
+            context["add_form"] = AddCountriesForm(cycle=self.cycle)
         return context
+
+
+class CycleAddCountriesView(LoginRequiredMixin, View):
+    """Editors start the assessments of one or many countries in a cycle, each with all its items."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, year: int):
+        cycle = get_object_or_404(Cycle.objects.select_related("previous"), year=year)
+        if not can_add_countries(request.user):
+            raise PermissionDenied("Only editors and admins add countries to a cycle.")
+        form = AddCountriesForm(request.POST, cycle=cycle)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.non_field_errors()) or "Check the countries you named.")
+            return redirect(cycle.get_absolute_url() + "#add-countries")
+        try:
+            added = country_assessments_add(cycle=cycle, countries=form.cleaned_data["country_list"], user=request.user)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return redirect(cycle.get_absolute_url() + "#add-countries")
+        names = ", ".join(assessment.country.name for assessment in added)
+        messages.success(request, f"Added to {cycle.year}, each with its overview, indicators and conclusion: {names}.")
+        return redirect(cycle.get_absolute_url())

@@ -42,7 +42,10 @@ def test_races_on_postgres(demo, security_figures):
 @pytest.mark.django_db(transaction=True)
 def test_race_detection_works_without_the_row_lock(demo, monkeypatch):
     """The control: with the lock taken away, the same race produces double winners, so the test has teeth."""
-    monkeypatch.setattr(races.workflow, "_locked", lambda item: AssessmentItem.objects.select_related().get(pk=item.pk))
+    monkeypatch.setattr(
+        "assessments.services.content._locked",
+        lambda items: {item.pk: AssessmentItem.objects.select_related().get(pk=item.pk) for item in items},
+    )
     item = AssessmentItem.objects.get(country_assessment__cycle__year=2025, indicator__code="BC-1")
     people = races.User.objects.get(username="researcher"), races.User.objects.get(username="editor")
     with races.widened_race_window():

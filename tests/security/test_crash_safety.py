@@ -15,7 +15,7 @@ from simple_history.manager import HistoryManager
 from assessments.io import indicators as io_indicators
 from assessments.io.services import import_file
 from assessments.models import AssessmentItem, Citation, Comment, CountryAssessment, Edition, ItemStatus, Source
-from assessments.services import comments, items, publishing, workflow
+from assessments.services import comments, content, items, publishing
 from assessments.services.publishing import annex_publish
 from assessments.services.workflow import (
     item_approve,
@@ -56,9 +56,9 @@ def fail_after(original):
 
 # Where to break: (label, function(monkeypatch) that installs the failure).
 INJECTIONS = {
-    "item history row": lambda mp: mp.setattr(AssessmentItem.history.model, "save", fail),
-    "after the item save": lambda mp: mp.setattr(workflow, "_save", fail_after(workflow._save)),
-    "citations sync": lambda mp: mp.setattr(workflow, "citations_sync", fail_after(workflow.citations_sync)),
+    "item history row": lambda mp: mp.setattr(HistoryManager, "bulk_history_create", fail),
+    "after the item save": lambda mp: mp.setattr(content, "_save", fail_after(content._save)),
+    "citations sync": lambda mp: mp.setattr(content, "citations_sync", fail_after(content.citations_sync)),
     "citation history": lambda mp: [
         mp.setattr(items, name, fail) for name in ("bulk_create_with_history", "bulk_update_with_history")
     ],
@@ -262,11 +262,11 @@ IMPORTS = {
         indicator_file,
         {
             "assessment creation": lambda mp: _wrap(mp, io_indicators, "country_assessment_create", fail_after),
-            "item update with history": lambda mp: _wrap(mp, io_indicators, "items_update_with_history", fail_after),
+            "item update with history": lambda mp: _wrap(mp, content, "_save", fail_after),
             "item history rows": lambda mp: _wrap(
                 mp, HistoryManager, "bulk_history_create", lambda f: fail_on_call(f, 1)
             ),
-            "citations sync": lambda mp: _wrap(mp, io_indicators, "citations_sync", fail_after),
+            "citations sync": lambda mp: _wrap(mp, content, "citations_sync", fail_after),
             "citation history": lambda mp: _wrap(mp, items, "bulk_create_with_history", lambda f: fail_on_call(f, 1)),
         },
     ),
