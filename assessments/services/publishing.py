@@ -1,14 +1,18 @@
 """Publishing a country's annex as an immutable, numbered edition; who may publish and preview drafts."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
 from assessments.services.permissions import is_editor
+from assessments.services.scoring import check_trends
 
 
 def can_publish(user) -> bool:
@@ -24,22 +28,44 @@ def can_preview_draft(user, country_assessment: CountryAssessment) -> bool:
     return Assignment.objects.filter(country_assessment=country_assessment, user=user).exists()
 
 
-def publish_blockers(country_assessment: CountryAssessment, *, items: list[AssessmentItem] | None = None) -> list[str]:
-    """Everything that stops the annex being published, one line each; empty when it may be published.
+class Blocker(str):
+    """One thing that stops publishing, as text, with `url` of the item to fix (empty when there is none)."""
+
+    url: str = ""
+
+    def __new__(cls, text: str, url: str = "") -> "Blocker":
+        blocker = super().__new__(cls, text)
+        blocker.url = url
+        return blocker
+
+
+def _item_url(item: AssessmentItem, country_assessment: CountryAssessment) -> str:
+    item.country_assessment = country_assessment  # loaded already: no query per item
+    return item.get_absolute_url()
+
+
+def publish_blockers(
+    country_assessment: CountryAssessment, *, items: list[AssessmentItem] | None = None
+) -> list[Blocker]:
+    """Everything that stops the annex being published, one line each with a link to the item; empty when it may
+    be published.
 
     `items` (in reading order) may be passed by a page that has loaded them already."""
     if items is None:
         items = list(AssessmentItem.objects.filter(country_assessment=country_assessment).in_reading_order())
     if not items:
-        return ["This assessment has no items to publish (it holds a legacy score only)."]
+        return [Blocker("This assessment has no items to publish (it holds a legacy score only).")]
     blockers = []
     for item in items:
+        problem = ""
         if item.status != ItemStatus.APPROVED:
-            blockers.append(f"{item.label}: {item.get_status_display().lower()}, not approved")
+            problem = f"{item.label}: {item.get_status_display().lower()}, not approved"
         elif item.is_indicator and not item.rating:
-            blockers.append(f"{item.label}: approved but has no rating")
+            problem = f"{item.label}: approved but has no rating"
         elif not item.is_indicator and not item.notes.strip():
-            blockers.append(f"{item.label}: approved but empty")
+            problem = f"{item.label}: approved but empty"
+        if problem:
+            blockers.append(Blocker(problem, _item_url(item, country_assessment)))
     unresolved = (
         Citation.objects.filter(item__country_assessment=country_assessment)
         .unresolved()
@@ -47,13 +73,76 @@ def publish_blockers(country_assessment: CountryAssessment, *, items: list[Asses
         .order_by("item__indicator__position", "item__kind", "position")
     )
     for citation in unresolved:
-        blockers.append(f"{citation.item.label}: citation key @{citation.key} is not in the source library")
+        text = f"{citation.item.label}: citation key @{citation.key} is not in the source library"
+        blockers.append(Blocker(text, _item_url(citation.item, country_assessment)))
     return blockers
+
+
+def trend_problems(country_assessment: CountryAssessment) -> list[str]:
+    """Trends that contradict the previous cycle's ratings or its published score: publishing them needs an
+    editor's recorded reason."""
+    return [f"{problem.indicator_code}: {problem.message}" for problem in check_trends(country_assessment).problems]
+
+
+@dataclass
+class IndicatorChange:
+    code: str
+    title: str
+    rating: tuple[str, str] | None  # (before, after) when it changed
+    trend: tuple[str, str] | None
+    notes_diff: str  # word diff of the notes' text, safe HTML; empty when unchanged
+
+
+@dataclass
+class EditionChanges:
+    """What the next edition changes against the latest one (None: it will be the first edition)."""
+
+    previous_number: int | None
+    score: tuple[int | None, int | None]
+    indicators: list[IndicatorChange]
+    narrative: list[tuple[str, str]]  # (part, word diff) of the overview and conclusion when changed
+
+
+def _text(html: str) -> str:
+    return " ".join(strip_tags(html or "").split())
+
+
+def edition_changes(country_assessment: CountryAssessment) -> EditionChanges:
+    """Per indicator, the rating and trend changes and a word diff of the notes, against the latest edition."""
+    from assessments.history.diff import word_diff_html
+
+    annex = annex_build(country_assessment).to_snapshot()
+    latest = Edition.objects.filter(country_assessment=country_assessment).only("number", "snapshot").latest_first()
+    latest = latest.first()
+    if latest is None:
+        return EditionChanges(None, (None, annex["score"]), [], [])
+    before = latest.snapshot
+    old = {row["code"]: row for row in before.get("indicators", [])}
+    changes = []
+    for row in annex["indicators"]:
+        was = old.get(row["code"], {})
+        rating = (was.get("rating", ""), row["rating"]) if was.get("rating", "") != row["rating"] else None
+        trend = (was.get("trend", ""), row["trend"]) if was.get("trend", "") != row["trend"] else None
+        old_text, new_text = _text(was.get("notes_html", "")), _text(row["notes_html"])
+        diff = word_diff_html(old_text, new_text) if old_text != new_text else ""
+        if rating or trend or diff:
+            changes.append(IndicatorChange(row["code"], row["title"], rating, trend, diff))
+    narrative = []
+    for part in ("overview", "conclusion"):
+        old_text, new_text = _text(before.get(part, {}).get("notes_html", "")), _text(annex[part]["notes_html"])
+        if old_text != new_text:
+            narrative.append((part.title(), word_diff_html(old_text, new_text)))
+    return EditionChanges(latest.number, (before.get("score"), annex["score"]), changes, narrative)
 
 
 @transaction.atomic
 def annex_publish(
-    *, country_assessment: CountryAssessment, user, errata: str = "", reason: str | None = None
+    *,
+    country_assessment: CountryAssessment,
+    user,
+    errata: str = "",
+    reason: str | None = None,
+    trend_reason: str = "",
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
@@ -68,7 +157,12 @@ def annex_publish(
     )
     blockers = publish_blockers(country_assessment)
     if blockers:
-        raise ValidationError(["The annex cannot be published yet:", *blockers])
+        raise ValidationError(["The annex cannot be published yet:", *[str(blocker) for blocker in blockers]])
+    trend_reason = trend_reason.strip()
+    if trend_problems(country_assessment) and not trend_reason:
+        raise ValidationError(
+            {"trend_reason": "Some trends contradict the previous cycle: say why they are published as they are."}
+        )
     errata = errata.strip()
     latest = Edition.objects.filter(country_assessment=country_assessment).aggregate(n=Max("number"))["n"] or 0
     number = latest + 1
@@ -99,6 +193,8 @@ def annex_publish(
     edition.full_clean()
     edition._history_user = user
     edition._change_reason = reason or f"published v{number}"
+    if trend_reason:
+        edition._change_reason += f"; trends as published because: {trend_reason}"
     edition.save()
     return edition
 

@@ -5,13 +5,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views import View
 
 from assessments.models import CountryAssessment
 from assessments.publishing.annex import annex_build
 from assessments.publishing.exports import FORMATS, Export, annex_export
 from assessments.publishing.html import annex_css_source_hash
-from assessments.services.publishing import annex_publish, can_preview_draft
+from assessments.services.publishing import (
+    annex_publish,
+    can_preview_draft,
+    can_publish,
+    edition_changes,
+    publish_blockers,
+    trend_problems,
+)
 
 
 def country_assessment_or_404(year: int, country: str) -> CountryAssessment:
@@ -34,22 +42,50 @@ def export_response(export: Export, *, inline: bool = False) -> HttpResponse:
 
 
 class PublishView(LoginRequiredMixin, View):
-    """POST only: publish the next edition (errata required from v2 on)."""
+    """The last step before an irreversible publication: what the next edition changes against the latest one,
+    what still blocks it (with links), trends that need a reason; POST publishes (errata required from v2 on)."""
 
-    http_method_names = ["post"]
+    template_name = "publishing/publish_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.assessment = country_assessment_or_404(kwargs["year"], kwargs["country"])
+        if not can_publish(request.user):
+            raise PermissionDenied("Only editors and administrators publish annexes.")
+        if self.assessment.legacy_score is not None:
+            raise Http404("This assessment holds a legacy score only.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, year: int, country: str):
+        return self.render(request)
 
     def post(self, request, year: int, country: str):
-        assessment = country_assessment_or_404(year, country)
+        errata, trend_reason = request.POST.get("errata", ""), request.POST.get("trend_reason", "")
         try:
             edition = annex_publish(
-                country_assessment=assessment, user=request.user, errata=request.POST.get("errata", "")
+                country_assessment=self.assessment, user=request.user, errata=errata, trend_reason=trend_reason
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"Published {assessment} as edition {edition.number}.")
-        return redirect(assessment)
+            errors = error.message_dict if hasattr(error, "error_dict") else {"general": error.messages}
+            return self.render(request, errors=errors, errata=errata, trend_reason=trend_reason, status=400)
+        messages.success(request, f"Published {self.assessment} as edition {edition.number}.")
+        return redirect(self.assessment)
+
+    def render(self, request, *, errors=None, errata="", trend_reason="", status=200) -> TemplateResponse:
+        assessment = self.assessment
+        changes = edition_changes(assessment)
+        context = {
+            "assessment": assessment,
+            "blockers": publish_blockers(assessment),
+            "trend_problems": trend_problems(assessment),
+            "changes": changes,
+            "next_number": (changes.previous_number or 0) + 1,
+            "errors": errors or {},
+            "errata": errata,
+            "trend_reason": trend_reason,
+        }
+        return TemplateResponse(request, self.template_name, context, status=status)
 
 
 class DraftExportView(LoginRequiredMixin, View):

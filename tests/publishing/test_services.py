@@ -158,3 +158,46 @@ def test_citation_rows_untouched_by_publishing(korea_unpublished, editor):
     before = Citation.objects.count()
     annex_publish(country_assessment=korea_unpublished, user=editor)
     assert Citation.objects.count() == before
+
+
+def test_blockers_link_to_the_items_to_fix(korea_unpublished, editor):
+    from assessments.services.workflow import item_reopen
+
+    item = korea_unpublished.items.get(indicator__code="BC-2")
+    item_reopen(item=item, user=editor, reason="check")
+    [blocker] = publish_blockers(korea_unpublished)
+    assert blocker.startswith("BC-2") and blocker.url == item.get_absolute_url()
+
+
+def test_contradicting_trends_need_an_editors_reason(korea_unpublished, editor):
+    from assessments.models import AssessmentItem
+
+    # Korea 2019 has a legacy score of 74: all 36 trends "Increase" cannot come from it.
+    AssessmentItem.objects.filter(country_assessment=korea_unpublished, kind="indicator").update(trend="increase")
+    with pytest.raises(ValidationError, match="trends contradict"):
+        annex_publish(country_assessment=korea_unpublished, user=editor)
+    edition = annex_publish(country_assessment=korea_unpublished, user=editor, trend_reason="Verified with the author.")
+    assert "Verified with the author." in edition.history.get().history_change_reason
+
+
+def test_publish_confirmation_page_shows_what_changes(client, korea_unpublished, editor):
+    from django.urls import reverse
+
+    from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
+    from tests.factories import UserFactory
+
+    annex_publish(country_assessment=korea_unpublished, user=editor)
+    item = korea_unpublished.items.get(indicator__code="BC-1")
+    item = item_reopen(item=item, user=editor, reason="fix")
+    item = item_update(item=item, user=editor, expected_version=item.version, notes=item.notes + " Corrected.")
+    item = item_submit(item=item, user=editor)
+    item_approve(item=item, user=UserFactory(role="Editor"))
+    client.force_login(editor)
+    url = reverse("annex-publish", args=[2022, "KOR"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"What edition 2 changes against v1" in page.content and b"<ins" in page.content
+    refused = client.post(url, {})
+    assert refused.status_code == 400 and b"Say what edition 2 corrects" in refused.content
+    done = client.post(url, {"errata": "Corrected BC-1."})
+    assert done.status_code == 302 and korea_unpublished.editions.count() == 2

@@ -42,13 +42,15 @@ def test_editor_sees_blockers(user_client, korea_unpublished, django_assert_max_
 def test_editor_publishes_from_the_country_page(user_client, korea_unpublished):
     client = user_client("editor")
     text = client.get(korea_unpublished.get_absolute_url()).content.decode()
-    assert "Publish edition 1</button>" in text and 'name="errata"' not in text
+    assert "Review and publish edition 1</a>" in text and publish_url(korea_unpublished) in text
     assert draft_url(korea_unpublished, "pdf") in text
+    confirm = client.get(publish_url(korea_unpublished)).content.decode()
+    assert "Publish edition 1</button>" in confirm and 'name="errata"' not in confirm
     response = client.post(publish_url(korea_unpublished), follow=True)
     assert "Published Republic of Korea 2022 as edition 1." in response.content.decode()
     assert Edition.objects.get().number == 1
-    text = client.get(korea_unpublished.get_absolute_url()).content.decode()
-    assert 'name="errata"' in text and "Publish edition 2</button>" in text
+    confirm = client.get(publish_url(korea_unpublished)).content.decode()
+    assert 'name="errata"' in confirm and "Publish edition 2</button>" in confirm
     response = client.post(publish_url(korea_unpublished), {"errata": ""}, follow=True)
     assert "Say what edition 2 corrects" in response.content.decode()
     korea_unpublished.items.filter(indicator__code="BC-2").update(notes="Strong institutions reduce the risks.")
@@ -59,8 +61,9 @@ def test_editor_publishes_from_the_country_page(user_client, korea_unpublished):
     ]
 
 
-def test_publish_is_post_only_and_for_editors(user_client, korea_unpublished):
-    assert user_client("editor").get(publish_url(korea_unpublished)).status_code == 405
+def test_publish_confirms_first_and_is_for_editors(user_client, korea_unpublished):
+    assert user_client("editor").get(publish_url(korea_unpublished)).status_code == 200
+    assert user_client("researcher").get(publish_url(korea_unpublished)).status_code == 403
     assert user_client("researcher").post(publish_url(korea_unpublished)).status_code == 403
     assert not Edition.objects.exists()
 

@@ -375,7 +375,8 @@ URLS: dict[str, list[Case]] = {
     ],
     # Publishing: editors and admins publish; drafts previews as the drafts.
     "annex-publish": [
-        Case(GET_ON_POST_ONLY, params=korea(2022)),
+        Case(EDITORS, params=korea(2022), label="the confirmation page"),
+        Case(EDITORS, params=korea(2025), label="the confirmation page, blocked"),
         Case(
             expect(LOGIN, 403, 403, 403, KOREA_2022, KOREA_2022),
             params=korea(2022),
@@ -384,14 +385,14 @@ URLS: dict[str, list[Case]] = {
             label="v2 of a published annex, corrected",
         ),
         Case(
-            expect(LOGIN, 403, 403, 403, KOREA_2022, KOREA_2022),
+            expect(LOGIN, 403, 403, 403, 400, 400),
             params=korea(2022),
             method="post",
             data=lambda world: {"errata": "Corrects nothing."},
             label="v2 reading as v1: refused with a message",
         ),
         Case(
-            expect(LOGIN, 403, 403, 403, KOREA_2025, KOREA_2025),
+            expect(LOGIN, 403, 403, 403, 400, 400),
             params=korea(2025),
             method="post",
             label="not approved: refused with a message",
