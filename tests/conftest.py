@@ -37,3 +37,17 @@ def user_client(client, django_user_model):
         return client
 
     return login
+
+
+@pytest.fixture
+def people(demo, django_user_model) -> dict:
+    """The demo users by name (researcher and reviewer of Korea 2025, editor, admin), plus an `outsider`
+    (a researcher assigned to nothing) and an `other_reviewer` (a reviewer assigned to nothing)."""
+    from tests.factories import UserFactory
+
+    users = {
+        name: django_user_model.objects.get(username=name) for name in ["researcher", "reviewer", "editor", "admin"]
+    }
+    users["outsider"] = UserFactory(username="outsider", role="Researcher")
+    users["other_reviewer"] = UserFactory(username="other-reviewer", role="Reviewer")
+    return users

@@ -10,12 +10,11 @@ from assessments.models import (
     ItemStatus,
     Source,
 )
+from tests.rows import row_counts
 
 
 def counts():
-    models = [Country, Cycle, Indicator, CountryAssessment, AssessmentItem, Citation, Source, Assignment]
-    history = [AssessmentItem.history, Citation.history, Source.history, CountryAssessment.history]
-    return [m.objects.count() for m in models] + [h.count() for h in history]
+    return row_counts(Country, Cycle, Indicator, CountryAssessment, AssessmentItem, Citation, Source, Assignment)
 
 
 def test_demo_loads_korea_annex_completely(korea_2022):

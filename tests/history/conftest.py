@@ -1,32 +1,9 @@
-"""A light stand-in for the demo archive (loading the demo takes ~1.5 s a test): the demo users and an
-empty Korea 2025 assessment assigned to the researcher and the reviewer, as in the demo."""
+"""Fixtures of the history tests: the demo's Korea 2025 BC-1 and an edit helper (people and korea_2025 come from
+tests/conftest.py, built from the demo archive of the test session)."""
 
 import pytest
-from simple_history.utils import bulk_create_with_history
 
-from assessments.models import Assignment, AssignmentRole, CountryAssessment
-from assessments.services.accounts import demo_users_ensure
 from assessments.services.workflow import item_update
-from tests.factories import CountryFactory, CycleFactory, make_country_assessment
-
-
-@pytest.fixture
-def people(db) -> dict:
-    """The demo users by name: researcher, reviewer, editor, admin."""
-    return {name: user for name, (user, _password) in demo_users_ensure().items()}
-
-
-@pytest.fixture
-def korea_2025(people) -> CountryAssessment:
-    assessment = make_country_assessment(
-        country=CountryFactory(code="KOR", name="Republic of Korea"), cycle=CycleFactory(year=2025)
-    )
-    assignments = [
-        Assignment(country_assessment=assessment, user=people["researcher"], role=AssignmentRole.RESEARCHER),
-        Assignment(country_assessment=assessment, user=people["reviewer"], role=AssignmentRole.REVIEWER),
-    ]
-    bulk_create_with_history(assignments, Assignment, default_user=people["admin"], default_change_reason="assigned")
-    return CountryAssessment.objects.select_related("country", "cycle").get(pk=assessment.pk)
 
 
 @pytest.fixture

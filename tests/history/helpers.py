@@ -1,13 +1,8 @@
 """Helpers shared by the history tests."""
 
-from assessments.models import AssessmentItem, Assignment, Citation, Comment, CountryAssessment, Edition, Source
+from tests.rows import EDITORIAL, history_rows
 
-EDITORIAL = (CountryAssessment, AssessmentItem, Source, Citation, Comment, Assignment, Edition)
-
-
-def history_rows() -> dict[str, int]:
-    """Number of historical rows per editorial model."""
-    return {model.__name__: model.history.count() for model in EDITORIAL}
+__all__ = ["EDITORIAL", "history_rows", "new_rows"]
 
 
 def new_rows(before: dict[str, int]) -> dict[str, int]:

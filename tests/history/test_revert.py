@@ -29,7 +29,7 @@ def test_revision_numbers_are_chronological_and_stable(revised, people, edit):
 def test_revert_restores_content_as_a_new_revision(revised, people):
     second = timeline.item_history(revised).get(version=2)
     item = item_revert(item=revised, revision_id=second.pk, user=people["researcher"], expected_version=3)
-    assert (item.rating, item.trend, item.notes, item.version) == ("fair", "new", "First [@hrw-2024, p. 1].", 4)
+    assert (item.rating, item.trend, item.notes, item.version) == ("fair", "decrease", "First [@hrw-2024, p. 1].", 4)
     assert [c.key for c in Citation.objects.filter(item=item)] == ["hrw-2024"]  # citations follow the notes
     rows = list(timeline.item_history(item))
     assert len(rows) == 4  # nothing rewritten: a fourth revision

@@ -90,7 +90,7 @@ def test_history_page_shows_timeline_and_latest_change(user_client, item, people
     item = edit(item, people["researcher"], rating="weak", notes="The State is <b>weak</b>. [@src-0]")
     text = user_client("reviewer").get(urls(item)["history"]).content.decode()
     assert "Revision 2" in text and "Revision 3" in text
-    assert "Rosa Researcher" in text and "edited" in text and ">test<" in text  # the creation's reason
+    assert "Rosa Researcher" in text and "edited" in text and ">demo load<" in text  # the creation's reason
     assert '<del class="diff-del">Fair</del>' in text and '<ins class="diff-ins">Weak</ins>' in text
     assert '<del class="diff-del">strong.</del><ins class="diff-ins">&lt;b&gt;weak&lt;/b&gt;.</ins>' in text
     assert "<b>weak</b>" not in text

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import AssessmentItem, Citation, CountryAssessment, Edition, Indicator
+from tests.rows import row_counts
 
 INDICATOR_COLUMNS = ["country", "cycle", "indicator", "rating", "trend", "notes", "status"]
 
@@ -55,13 +56,4 @@ def full_country_rows(country: str, year: int, **overrides) -> list[dict]:
 
 def counts() -> dict[str, int]:
     """Rows and history rows of everything an import may write."""
-    return {
-        "assessments": CountryAssessment.objects.count(),
-        "assessment_history": CountryAssessment.history.count(),
-        "items": AssessmentItem.objects.count(),
-        "item_history": AssessmentItem.history.count(),
-        "citations": Citation.objects.count(),
-        "citation_history": Citation.history.count(),
-        "editions": Edition.objects.count(),
-        "edition_history": Edition.history.count(),
-    }
+    return row_counts(CountryAssessment, AssessmentItem, Citation, Edition)

@@ -65,7 +65,7 @@ def test_import_records_history_per_change_with_user_and_reason(run_import, edit
     before = counts()
     report = run_import(csv_bytes(korea_2025_rows()), user=editor, dry_run=False, file_name="kor 2025.csv")
     assert report.ok and report.written and report.totals["update"] == 3
-    assert counts()["item_history"] == before["item_history"] + 3
+    assert counts()["AssessmentItem history"] == before["AssessmentItem history"] + 3
     history = list(AssessmentItem.history.order_by("-history_id")[:3])
     assert {record.history_user for record in history} == {editor}
     assert {record.history_change_reason for record in history} == {"import kor 2025.csv"}
@@ -108,7 +108,7 @@ def test_changing_an_approved_item_puts_it_back_to_draft(run_import, editor, kor
     assert record.history_change_reason == "import kor-2022.csv (back to draft from approved)"
     assert item.history.all()[1].status == "approved"
     assert list(Edition.objects.order_by("pk").values()) == editions_before  # published editions are untouched
-    assert counts()["edition_history"] == before["edition_history"]
+    assert counts()["Edition history"] == before["Edition history"]
 
 
 def test_an_import_never_approves(run_import, editor, admin, korea_2025):

@@ -16,11 +16,6 @@ from tests.factories import SourceFactory, UserFactory
 
 
 @pytest.fixture
-def people(demo, django_user_model):
-    return {name: django_user_model.objects.get(username=name) for name in ["researcher", "reviewer", "editor"]}
-
-
-@pytest.fixture
 def item(korea_2025):
     return korea_2025.items.get(indicator__code="BC-1")
 

@@ -4,19 +4,8 @@ import pytest
 
 from assessments.models import AssessmentItem
 from assessments.services.workflow import item_approve, item_submit, item_update
-from tests.factories import UserFactory
 
 CITED_NOTES = "The ROK protects its population.[@hrw-2022-south-korea, 'Women and Girls' Rights']"
-
-
-@pytest.fixture
-def people(demo, django_user_model):
-    users = {
-        name: django_user_model.objects.get(username=name) for name in ["researcher", "reviewer", "editor", "admin"]
-    }
-    users["outsider"] = UserFactory(username="outsider", role="Researcher")
-    users["other_reviewer"] = UserFactory(username="other-reviewer", role="Reviewer")
-    return users
 
 
 def fresh(item: AssessmentItem) -> AssessmentItem:
