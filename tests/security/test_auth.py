@@ -212,7 +212,8 @@ def test_middleware_adds_no_query(client, rosa, settings, django_assert_num_quer
     client.get(url)
     with CaptureQueriesContext(connection) as with_middleware:
         client.get(url)
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "assessments.middleware.SessionTimeoutMiddleware"]
+    timeout = "assessments.middleware.SessionTimeoutMiddleware"
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != timeout]
     with CaptureQueriesContext(connection) as without:
         client.get(url)
     assert len(with_middleware) == len(without)
