@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from assessments.history.records import ChangeOnlyHistoricalRecords
+from assessments.limits import SOURCE_NOTE_MAX_CHARS, max_chars
 
 from .assessment import AssessmentItem
 
@@ -63,7 +64,7 @@ class Source(models.Model):
     url = models.URLField("URL", max_length=1000, blank=True)
     accessed = models.DateField(null=True, blank=True)
     un_symbol = models.CharField("UN document symbol", max_length=100, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=SOURCE_NOTE_MAX_CHARS, validators=[max_chars(SOURCE_NOTE_MAX_CHARS)])
     csl_extra = models.JSONField(
         default=dict, blank=True, help_text="CSL-JSON fields r2p has no column for, kept for round trips."
     )

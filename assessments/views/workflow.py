@@ -3,8 +3,6 @@
 Each transition is a POST-only view that calls one service; the services check state and rights.
 """
 
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
@@ -19,6 +17,7 @@ from django.views.generic import DetailView
 from assessments.citations.render import render_notes
 from assessments.citations.syntax import extract_citations
 from assessments.forms.workflow import AssignmentForm, CommentForm, ItemForm, ReopenForm, ReviewForm
+from assessments.history.diff import line_diff
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -172,11 +171,7 @@ def _trend_label(trend: str | None) -> str:
 
 def _line_diff(theirs: str, yours: str) -> list[tuple[str, str]]:
     """Lines of both texts marked ' ' (both), '-' (theirs only) or '+' (yours only), for the conflict screen."""
-    lines = []
-    for line in difflib.ndiff(theirs.splitlines(), yours.splitlines()):
-        if line[:1] in (" ", "-", "+"):
-            lines.append((line[:1], line[2:]))
-    return lines
+    return line_diff(theirs, yours)
 
 
 class ItemEditView(ItemMixin, View):
