@@ -18,6 +18,7 @@ from assessments.citations.render import render_notes
 from assessments.citations.syntax import extract_citations
 from assessments.forms.workflow import AssignmentForm, CommentForm, ItemForm, ReopenForm, ReviewForm
 from assessments.history.diff import line_diff
+from assessments.limits import NOTES_MAX_CHARS
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -125,6 +126,12 @@ class ItemPreviewView(ItemActionView):
 
     def post(self, request, *args, **kwargs):
         text = request.POST.get("notes", "").replace("\r\n", "\n")
+        if len(text) > NOTES_MAX_CHARS:  # the form refuses such notes; do not render them either
+            return HttpResponse(
+                f"The notes are too long to preview: at most {NOTES_MAX_CHARS:,} characters are accepted.",
+                status=400,
+                content_type="text/plain",
+            )
         return TemplateResponse(request, "assessments/_preview.html", {"preview": notes_preview(text)})
 
 
