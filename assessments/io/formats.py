@@ -249,11 +249,22 @@ def json_depth(text: str, limit: int = JSON_MAX_DEPTH) -> int:
     return deepest
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")  # json.loads accepts NaN and Infinity; databases do not
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
 def load_json(text: str, *, max_depth: int = JSON_MAX_DEPTH):
     """Parse JSON text after checking its nesting; the standard parser is linear in the text's length."""
     json_depth(text, max_depth)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as error:
         raise FileError(f"The file is not valid JSON: {_plain(error)}") from error
 

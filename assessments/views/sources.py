@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from assessments.citations.forms import ImportForm, MergeForm, SourceForm
-from assessments.citations.style import StyleState, end_sentence, format_full, format_short
+from assessments.citations.style import StyleState, end_sentence, safe_full, safe_short
 from assessments.citations.validation import citation_report, duplicate_candidates
 from assessments.models import Citation, CountryAssessment, Source
 from assessments.rendering import sanitize_html
@@ -87,8 +87,8 @@ class SourceDetailView(LibraryAccessMixin, DetailView):
             citing=list(by_assessment.values()),
             citation_count=sum(group["count"] for group in by_assessment.values()),
             duplicates=duplicate_candidates([source], library),
-            full_form=sanitize_html(end_sentence(format_full(source, "", StyleState())).html),
-            short_form=sanitize_html(end_sentence(format_short(source, "")).html),
+            full_form=sanitize_html(end_sentence(safe_full(source, "", StyleState())).html),
+            short_form=sanitize_html(end_sentence(safe_short(source, "")).html),
             history=source.history.select_related("history_user").order_by("-history_date")[:20],
             can_edit=can_edit_sources(self.request.user),
             can_merge=can_merge_sources(self.request.user),
