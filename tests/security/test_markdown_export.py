@@ -47,9 +47,8 @@ def _nodes(tree, kinds):
 def _attributes(tree) -> list:
     """Key-value attributes anywhere in a pandoc document (onclick=... and the like)."""
     positions = {"Code": 0, "CodeBlock": 0, "Header": 1, "Div": 0, "Span": 0, "Link": 0, "Image": 0}
-    return [
-        node for node in _nodes(tree, set(positions)) if isinstance(node["c"], list) and node["c"][positions[node["t"]]][2]
-    ]
+    nodes = _nodes(tree, set(positions))
+    return [node for node in nodes if isinstance(node["c"], list) and node["c"][positions[node["t"]]][2]]
 
 
 def _pandoc(body: bytes, *args: str) -> bytes:
