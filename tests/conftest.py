@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 from assessments.demo.loader import demo_load
 from assessments.models import CountryAssessment
@@ -29,3 +30,11 @@ def user_client(client, django_user_model):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _throttles_reset(settings):
+    """Throttle counters (password reset) start from zero in every test."""
+    alias = getattr(settings, "R2P_THROTTLE_CACHE", "default")
+    if alias != "default":  # the default cache keeps rendered files between tests
+        caches[alias].clear()
