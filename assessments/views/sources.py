@@ -17,6 +17,7 @@ from assessments.citations.forms import ImportForm, MergeForm, SourceForm
 from assessments.citations.style import StyleState, end_sentence, safe_full, safe_short
 from assessments.citations.validation import citation_report, duplicate_candidates
 from assessments.models import Citation, CountryAssessment, Source
+from assessments.querystring import text_param
 from assessments.rendering import sanitize_html
 from assessments.services.permissions import can_view_assessment, visible_assessment_ids
 from assessments.services.source_import import ImportFormatError, sources_export, sources_import
@@ -44,7 +45,7 @@ class SourceListView(LibraryAccessMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()
+        self.query = text_param(self.request.GET.get("q"))
         return Source.objects.search(self.query).annotate(citation_count=Count("citations")).order_by("key")
 
     def get_context_data(self, **kwargs):
@@ -103,7 +104,7 @@ class SourceCreateView(LibraryAccessMixin, FormView):
     form_class = SourceForm
 
     def get_initial(self):
-        return {"key": self.request.GET.get("key", "")}
+        return {"key": text_param(self.request.GET.get("key"), max_length=100)}
 
     def form_valid(self, form):
         try:

@@ -31,6 +31,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.querystring import text_param
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -513,7 +514,7 @@ class SourcePickerView(LoginRequiredMixin, View):
     http_method_names = ["get"]
 
     def get(self, request):
-        query = request.GET.get("q", "").strip()
+        query = text_param(request.GET.get("q"))
         sources = list(Source.objects.search(query)[:SOURCE_PICKER_LIMIT]) if query else []
         return TemplateResponse(
             request,
