@@ -23,7 +23,7 @@ JSON_MAX_DEPTH = 20  # nesting of arrays and objects in an uploaded JSON file (r
 CELL_MAX_CHARS = NOTES_MAX_CHARS  # the text of one cell
 
 # The history diff: word level while the changed middle of two texts is small enough, else a coarser fallback.
-DIFF_MAX_WORK = 500_000  # (changed tokens before) × (changed tokens after) compared word by word
+DIFF_MAX_WORK = 300_000  # (changed tokens before) × (changed tokens after) compared word by word
 
 # Link checking.
 LINK_MAX_REDIRECTS = 5
