@@ -1,6 +1,9 @@
 """What a backup holds: every table except those that `migrate` rebuilds and the ephemeral sessions."""
 
 import datetime
+import os
+import stat
+from pathlib import Path
 
 from django.apps import apps
 from django.core.serializers import json as django_json
@@ -48,3 +51,23 @@ class Serializer(django_json.Serializer):
 
 
 Deserializer = django_json.Deserializer
+
+
+BACKUP_FILE_MODE = 0o600  # a backup holds password hashes: only its owner reads it
+
+
+def backup_file_prepare(path: Path) -> list[str]:
+    """Create (or truncate) the backup file with mode 0600 before anything is written to it, creating missing
+    folders with mode 0700; return warnings about a folder that others can read or enter."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_FILE_MODE)
+    os.close(descriptor)
+    os.chmod(path, BACKUP_FILE_MODE)  # an existing file keeps its old mode through O_CREAT: set it
+    folder_mode = stat.S_IMODE(path.parent.stat().st_mode)
+    if folder_mode & 0o077:
+        return [
+            f"Warning: the folder {path.parent} can be listed or entered by other users (mode {folder_mode:04o}); "
+            f"the backup itself is private (mode 0600), but keep backups in a private folder (chmod 700)."
+        ]
+    return []

@@ -5,12 +5,16 @@ renewed by marking the session modified at most once every R2P_SESSION_REFRESH_S
 costs no query beyond the session and user look-ups that authentication makes anyway.
 """
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
+from django.http import HttpResponseBadRequest
 
 from assessments.security import SESSION_LOGIN_AT, SESSION_SEEN_AT, session_stamp
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SessionTimeoutMiddleware:
@@ -41,3 +45,39 @@ class SessionTimeoutMiddleware:
             return
         if now - seen_at >= settings.R2P_SESSION_REFRESH_SECONDS:
             session_stamp(session, login=False, now=now)  # modified → saved with a fresh expiry
+
+
+class QueryStringGuardMiddleware:
+    """Answer 400 to a query string no page can use: control characters (PostgreSQL refuses NUL in text), integers
+    beyond a 64-bit column, or an oversized value. Views also parse their own parameters safely
+    (`assessments.querystring`); this covers the pages r2p does not write itself (the Django admin's changelist
+    filters, import-export's admin views), which pass unknown parameters to the database as lookups."""
+
+    MAX_VALUE_CHARS = 2_000
+    MAX_PARAMETERS = 100
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request.GET)
+        if problem:
+            return HttpResponseBadRequest(f"Bad query string: {problem}.", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @classmethod
+    def problem(cls, query) -> str:
+        if len(query) > cls.MAX_PARAMETERS:
+            return "too many parameters"
+        if "_to_field" in query and not query.get("_to_field"):  # the admin's delete view fails on an empty one
+            return "an empty _to_field"
+        for name, values in query.lists():
+            for value in (name, *values):
+                if len(value) > cls.MAX_VALUE_CHARS:
+                    return "a value is too long"
+                if _CONTROL.search(value):
+                    return "control characters"
+                digits = value.strip().lstrip("+-")
+                if digits.isdigit() and (len(digits) > 18 or not digits.isascii()):
+                    return "a number out of range"
+        return ""

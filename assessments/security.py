@@ -1,5 +1,6 @@
 """Login and session safety: the client address for lockouts, and the login time kept in the session."""
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -37,3 +38,36 @@ def _stamp_login(sender, request, user, **kwargs) -> None:
     """Record when the session began; login() saves the session anyway, so this costs no query."""
     if request is not None and hasattr(request, "session"):
         session_stamp(request.session, login=True)
+
+
+# --- throttles (password reset mail) ---------------------------------------------------------------------
+
+
+def throttle_hit(scope: str, subject: str, *, limit: int, window: int) -> bool:
+    """Count one request of `subject` (an address, an e-mail...) in `scope`; False once more than `limit` came
+    within `window` seconds of the first. Kept in the cache named by R2P_THROTTLE_CACHE (default: "default");
+    subjects are stored hashed."""
+    from django.core.cache import caches
+
+    cache = caches[getattr(settings, "R2P_THROTTLE_CACHE", "default")]
+    digest = hashlib.sha256(f"{scope}\0{subject}".encode()).hexdigest()[:32]
+    key = f"r2p-throttle:{scope}:{digest}"
+    cache.add(key, 0, timeout=window)  # the window starts with the first request
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def password_reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Whether a password reset mail may be sent for `email` asked from this client (both counted every time)."""
+    from assessments.limits import PASSWORD_RESET_PER_ADDRESS, PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_WINDOW_SECONDS
+
+    window = PASSWORD_RESET_WINDOW_SECONDS
+    by_client = throttle_hit("reset-client", client_ip(request) or "?", limit=PASSWORD_RESET_PER_CLIENT, window=window)
+    by_address = throttle_hit(
+        "reset-address", email.strip().casefold(), limit=PASSWORD_RESET_PER_ADDRESS, window=window
+    )
+    return by_client and by_address

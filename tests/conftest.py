@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 from assessments.models import CountryAssessment
 from tests.demo_snapshot import demo_snapshot_restore, demo_snapshot_take
@@ -51,3 +52,11 @@ def people(demo, django_user_model) -> dict:
     users["outsider"] = UserFactory(username="outsider", role="Researcher")
     users["other_reviewer"] = UserFactory(username="other-reviewer", role="Reviewer")
     return users
+
+
+@pytest.fixture(autouse=True)
+def _throttles_reset(settings):
+    """Throttle counters (password reset) start from zero in every test."""
+    alias = getattr(settings, "R2P_THROTTLE_CACHE", "default")
+    if alias != "default":  # the default cache keeps rendered files between tests
+        caches[alias].clear()

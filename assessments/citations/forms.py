@@ -23,12 +23,14 @@ class SourceForm(forms.ModelForm):
     organisations = forms.CharField(
         label="Organisations (authors)",
         required=False,
+        max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="e.g. Human Rights Watch. " + AUTHOR_HELP,
     )
     people = forms.CharField(
         label="People (authors)",
         required=False,
+        max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Family, Given — e.g. Kwok, Andre. " + AUTHOR_HELP,
     )

@@ -18,12 +18,12 @@ from .style import (
     Rich,
     StyleState,
     end_sentence,
-    format_full,
     format_ibid,
-    format_short,
     format_unknown,
     join,
     plain,
+    safe_full,
+    safe_short,
 )
 from .syntax import (
     CITATION_TOKEN,
@@ -92,9 +92,9 @@ class _Citer:
         if self.ibid and previous and previous[0] == ref.key and (ref.locator or not previous[1]):
             return format_ibid("" if ref.locator == previous[1] else ref.locator)
         if ref.key in self.cited:
-            return format_short(source, ref.locator)
+            return safe_short(source, ref.locator)
         self.cited.add(ref.key)
-        return format_full(source, ref.locator, self.style)
+        return safe_full(source, ref.locator, self.style)
 
     def group(self, refs: Sequence[CitationRef]) -> Rich:
         return end_sentence(join([self.cite(ref) for ref in refs], "; "))

@@ -5,6 +5,7 @@ as plain text, and as markdown-ish text (`*Title*`, `<URL>`), the notation of th
 """
 
 import calendar
+import logging
 from dataclasses import dataclass, field
 from html import escape
 from typing import Protocol
@@ -17,6 +18,7 @@ CHAPTER_TYPE = "chapter"
 PUBLISHER_SHOWN_TYPES = {"book", "report", "chapter"}
 SENTENCE_END = (".", "?", "!")
 CLOSING_QUOTES = "'\"’”*"
+logger = logging.getLogger(__name__)
 
 
 class SourceLike(Protocol):
@@ -102,11 +104,12 @@ class StyleState:
 def person_names(authors: list) -> str:
     """`Kwok, Andre, Nathaneal Kwon` — first author family-first, the rest given-first; organisations as named."""
     names = []
-    for index, name in enumerate(authors or []):
+    for index, name in enumerate(authors if isinstance(authors, list) else []):
         if not isinstance(name, dict):
             continue
+        name = {part: value for part, value in name.items() if isinstance(value, str)}  # malformed parts: left out
         if name.get("literal"):
-            names.append(str(name["literal"]))
+            names.append(name["literal"])
             continue
         family = " ".join(filter(None, [name.get("non-dropping-particle"), name.get("family")]))
         given = " ".join(filter(None, [name.get("given"), name.get("dropping-particle")]))
@@ -145,7 +148,7 @@ def year_stop(source: SourceLike) -> str:
 
 def date_text(source: SourceLike, *, with_year: bool) -> str:
     """`22 August` (periodicals) or `12 April 2011` (with_year); empty when only the year is known."""
-    if not source.issued_month:
+    if not source.issued_month or not 1 <= source.issued_month <= 12:
         return year_text(source) if with_year else ""
     parts = [str(source.issued_day) if source.issued_day else "", calendar.month_name[source.issued_month]]
     if with_year and source.issued_year:
@@ -233,3 +236,35 @@ def format_unknown(key: str, locator: str) -> Rich:
     return Rich(
         f'<span class="citation-unknown" title="Unknown citation key">{escape(typed, quote=False)}</span>', typed, typed
     )
+
+
+# What a citation of a source shows when its stored data cannot be formatted (it should never happen: imports
+# and forms validate; but a page must not fail for one bad row, and the marker tells an editor to fix it).
+INVALID_TITLE = "This source holds a value r2p cannot format; an editor should correct it in the source library"
+_FORMAT_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def format_invalid(key: str, locator: str) -> Rich:
+    typed = f"[@{key}{', ' + locator if locator else ''}: source data invalid]"
+    return Rich(
+        f'<span class="citation-invalid" title="{escape(INVALID_TITLE)}">{escape(typed, quote=False)}</span>',
+        typed,
+        typed,
+    )
+
+
+def safe_full(source: SourceLike, locator: str, state: StyleState) -> Rich:
+    """`format_full`, or the invalid-source marker when the source's stored values cannot be formatted."""
+    try:
+        return format_full(source, locator, state)
+    except _FORMAT_ERRORS:
+        logger.warning("source %s cannot be formatted", getattr(source, "key", "?"), exc_info=True)
+        return format_invalid(str(getattr(source, "key", "")), locator)
+
+
+def safe_short(source: SourceLike, locator: str) -> Rich:
+    try:
+        return format_short(source, locator)
+    except _FORMAT_ERRORS:
+        logger.warning("source %s cannot be formatted", getattr(source, "key", "?"), exc_info=True)
+        return format_invalid(str(getattr(source, "key", "")), locator)

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.db.models import Q
 
+from assessments.limits import COMMENT_MAX_CHARS, NOTES_MAX_CHARS
 from assessments.models import AssessmentItem, AssignmentRole, ItemKind, Rating, Trend
 from assessments.services.previous import PreviousCycle
 from assessments.services.workflow import EDITABLE_FIELDS
@@ -23,7 +24,11 @@ class ItemForm(forms.Form):
     trend_override_reason = forms.CharField(
         label="Reason for the trend", max_length=500, required=False, widget=forms.TextInput
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}))
+    notes = forms.CharField(
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, item: AssessmentItem, previous: PreviousCycle, **kwargs):
@@ -74,7 +79,11 @@ class ItemForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class ReopenForm(forms.Form):
@@ -82,7 +91,11 @@ class ReopenForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AssignmentForm(forms.Form):

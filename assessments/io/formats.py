@@ -6,6 +6,7 @@ apostrophe is removed again on import, so such text survives a round trip as lit
 """
 
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ import tablib
 from django.conf import settings
 from import_export.formats import base_formats
 
+from assessments.limits import IMPORT_MAX_CELLS, IMPORT_MAX_COLUMNS, IMPORT_MAX_ROWS, JSON_MAX_DEPTH
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 XLSX_MAX_ENTRIES = 1000
 
@@ -22,6 +25,8 @@ XLSX_MAX_ENTRIES = 1000
 # spreadsheet treat it as a formula. Escaping adds one apostrophe; unescaping removes one, so it is lossless.
 _NEEDS_ESCAPE = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+# Strings (skipped whole, escapes included) and the brackets that nest; json_depth scans for these only.
+_JSON_STRUCTURE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
 
 
 class FileError(Exception):
@@ -118,18 +123,74 @@ class CSV(SpreadsheetEscapeMixin, base_formats.CSV):
             ) from error
         except Exception as error:  # csv.Error and tablib errors: say what, never how
             raise FileError(f"The file could not be read as CSV: {_plain(error)}") from error
+        check_shape(len(dataset), dataset.width, len(dataset) * dataset.width)
         return _map_cells(_drop_trailing_blank_rows(dataset), unescape_formula)
+
+
+def check_shape(rows: int, columns: int, cells: int) -> None:
+    """Refuse a file with more rows, columns or cells than `assessments.limits` accepts."""
+    if rows > IMPORT_MAX_ROWS:
+        raise FileError(f"The file has more than {IMPORT_MAX_ROWS:,} rows; split it into smaller files.")
+    if columns > IMPORT_MAX_COLUMNS:
+        raise FileError(f"The file has {columns:,} columns; at most {IMPORT_MAX_COLUMNS} are accepted.")
+    if cells > IMPORT_MAX_CELLS:
+        raise FileError(f"The file has more than {IMPORT_MAX_CELLS:,} cells; split it into smaller files.")
+
+
+def _trim_row(values) -> list:
+    """A row's cells without the empty ones at its end."""
+    values = list(values)
+    while values and values[-1] in (None, ""):
+        values.pop()
+    return values
+
+
+def read_xlsx_rows(data: bytes) -> list[list]:
+    """The first sheet's rows as read from its cells, never from the size the sheet declares.
+
+    openpyxl's read-only mode pads every row to the declared dimension (A1:XFD1048576 is 17 billion cells);
+    `reset_dimensions()` makes it yield only the rows and cells the file holds. Rows, columns and cells are
+    counted as they are read (gaps between filled rows and cells count too) and the read stops at a limit.
+    """
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows: list[list] = []
+        cells = 0
+        for values in sheet.iter_rows(values_only=True):
+            row = _trim_row(values)
+            cells += max(len(row), 1)
+            check_shape(len(rows), len(row), cells)
+            rows.append(row)
+            if len(rows) > IMPORT_MAX_ROWS + 1:  # the header and one row too many
+                check_shape(len(rows) - 1, 0, 0)
+        return rows
+    finally:
+        workbook.close()
 
 
 class XLSX(SpreadsheetEscapeMixin, base_formats.XLSX):
     def create_dataset(self, in_stream):
         check_xlsx_archive(in_stream)
         try:
-            dataset = super().create_dataset(in_stream)
-        except StopIteration as error:
-            raise FileError("The workbook's first sheet is empty.") from error
+            rows = read_xlsx_rows(in_stream)
+        except FileError:
+            raise
         except Exception as error:  # openpyxl raises many kinds of errors on damaged files
             raise FileError(f"The file could not be read as an XLSX workbook: {_plain(error)}") from error
+        while rows and not rows[-1]:
+            rows.pop()
+        if not rows:
+            raise FileError("The workbook's first sheet is empty.")
+        headers = rows[0]
+        width = max(len(row) for row in rows)
+        headers = headers + [None] * (width - len(headers))
+        dataset = tablib.Dataset(headers=headers)
+        for row in rows[1:]:
+            dataset.append(row + [None] * (width - len(row)))
         return _map_cells(_drop_trailing_blank_rows(dataset), unescape_formula)
 
     def export_data(self, dataset, **kwargs):
@@ -154,23 +215,58 @@ class JSON(base_formats.JSON):
                 in_stream = in_stream.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 raise FileError("The file is not UTF-8 text.") from error
-        import json
-
-        try:
-            data = json.loads(in_stream)
-        except ValueError as error:
-            raise FileError(f"The file is not valid JSON: {_plain(error)}") from error
+        data = load_json(in_stream)
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
             raise FileError("The JSON file must hold a list of objects, one per row.")
         if not data:
             raise FileError("The file holds no rows.")
-        headers: list[str] = []
+        names: dict[str, None] = {}  # the columns in order of appearance (a dict: linear in the number of keys)
+        cells = 0
         for row in data:
-            headers.extend(key for key in row if key not in headers)
+            names.update(dict.fromkeys(row))
+            cells += len(row)
+            check_shape(len(data), len(names), cells)
+        headers = list(names)
         dataset = tablib.Dataset(headers=headers)
         for row in data:
             dataset.append([row.get(header) for header in headers])
         return dataset
+
+
+def json_depth(text: str, limit: int = JSON_MAX_DEPTH) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings not counted), in one pass;
+    raises FileError as soon as the nesting passes `limit`."""
+    depth = deepest = 0
+    for match in _JSON_STRUCTURE.finditer(text):
+        char = match.group()
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > limit:
+                raise FileError(f"The JSON nests more than {limit} levels deep; rows need two (a list of objects).")
+            deepest = max(deepest, depth)
+        elif char == "]" or char == "}":
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")  # json.loads accepts NaN and Infinity; databases do not
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
+def load_json(text: str, *, max_depth: int = JSON_MAX_DEPTH):
+    """Parse JSON text after checking its nesting; the standard parser is linear in the text's length."""
+    json_depth(text, max_depth)
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as error:
+        raise FileError(f"The file is not valid JSON: {_plain(error)}") from error
 
 
 FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}

@@ -8,6 +8,7 @@ as imported. The status column of an export is read and never applied.
 
 from dataclasses import dataclass, field
 
+from assessments.limits import NOTES_MAX_CHARS
 from assessments.models import ItemStatus, Rating, Trend
 
 COLUMNS = ["country", "cycle", "indicator", "rating", "trend", "notes", "status"]
@@ -121,7 +122,12 @@ def parse_status(value) -> str | None:
 def parse_notes(value) -> str:
     if isinstance(value, dict | list):
         raise CellProblem("notes", "…", "notes must be text")
-    return normalise_notes("" if value is None else str(value))
+    notes = normalise_notes("" if value is None else str(value))
+    if len(notes) > NOTES_MAX_CHARS:
+        raise CellProblem(
+            "notes", "…", f"the notes have {len(notes):,} characters; at most {NOTES_MAX_CHARS:,} are accepted"
+        )
+    return notes
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from assessments.history.records import ChangeOnlyHistoricalRecords
+from assessments.limits import NOTES_MAX_CHARS, max_chars
 
 from .framework import Country, Cycle, Indicator, Rating, Trend
 
@@ -148,7 +149,12 @@ class AssessmentItem(models.Model):
     trend_override_reason = models.CharField(
         max_length=500, blank=True, help_text="Why the trend differs from the one derived from ratings."
     )
-    notes = models.TextField(blank=True, help_text="Markdown with citations such as [@key, p. 4].")
+    notes = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_CHARS,
+        validators=[max_chars(NOTES_MAX_CHARS)],
+        help_text="Markdown with citations such as [@key, p. 4].",
+    )
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     version = models.PositiveIntegerField(default=1, help_text="Increases on every saved change.")
     approved_version = models.PositiveIntegerField(

@@ -1,10 +1,14 @@
 """The shared source library and the citations that notes make to it."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from assessments.citations.schema import YEAR_MAX, YEAR_MIN, names_problems
 from assessments.history.records import ChangeOnlyHistoricalRecords
+from assessments.limits import SOURCE_NOTE_MAX_CHARS, max_chars
 
 from .assessment import AssessmentItem
 
@@ -52,9 +56,18 @@ class Source(models.Model):
     )
     author_text = models.CharField(max_length=500, blank=True, editable=False, help_text="For search.")
     author_abbreviation = models.CharField(max_length=30, blank=True, help_text="e.g. HRW")
-    issued_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for n.d.")
-    issued_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    issued_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    issued_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)],
+        help_text="Empty for n.d.",
+    )
+    issued_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    issued_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
     title = models.CharField(max_length=500)
     container_title = models.CharField(
         max_length=300, blank=True, help_text="Newspaper, website or series the source appears in."
@@ -63,7 +76,7 @@ class Source(models.Model):
     url = models.URLField("URL", max_length=1000, blank=True)
     accessed = models.DateField(null=True, blank=True)
     un_symbol = models.CharField("UN document symbol", max_length=100, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=SOURCE_NOTE_MAX_CHARS, validators=[max_chars(SOURCE_NOTE_MAX_CHARS)])
     csl_extra = models.JSONField(
         default=dict, blank=True, help_text="CSL-JSON fields r2p has no column for, kept for round trips."
     )
@@ -83,6 +96,10 @@ class Source(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(key__regex=r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$"), name="source_key_syntax"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_year__isnull=True) | Q(issued_year__gte=YEAR_MIN, issued_year__lte=YEAR_MAX),
+                name="source_issued_year_valid",
             ),
             models.CheckConstraint(
                 condition=Q(issued_month__isnull=True) | Q(issued_month__gte=1, issued_month__lte=12),
@@ -105,10 +122,22 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("source-detail", args=[self.key])
 
+    def clean(self) -> None:
+        """Authors the citation renderer can read (CSL names), on every write path that validates."""
+        problems = names_problems(self.authors)
+        if problems:
+            raise ValidationError({"authors": problems})
+
     def refresh_author_text(self) -> None:
+        names = self.authors if isinstance(self.authors, list) else []  # clean() refuses other shapes
+
+        def text(name, part) -> str:
+            return name.get(part) if isinstance(name.get(part), str) else ""
+
         self.author_text = "; ".join(
-            name.get("literal") or " ".join(filter(None, [name.get("given"), name.get("family")]))
-            for name in self.authors
+            text(name, "literal") or " ".join(filter(None, [text(name, "given"), text(name, "family")]))
+            for name in names
+            if isinstance(name, dict)
         )[:500]
 
 

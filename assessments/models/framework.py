@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from assessments.limits import INTRODUCTION_MAX_CHARS, max_chars
+
 
 class Rating(models.TextChoices):
     """The five-level scale, strongest first; `points` gives each level's weight in the score."""
@@ -61,6 +63,8 @@ class Cycle(models.Model):
     )
     introduction = models.TextField(
         blank=True,
+        max_length=INTRODUCTION_MAX_CHARS,
+        validators=[max_chars(INTRODUCTION_MAX_CHARS)],
         help_text="Standard introduction of every annex of this cycle. {country_in_text} is replaced by "
         "the country's name as used in a sentence.",
     )

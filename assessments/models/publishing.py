@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from assessments.history.records import ChangeOnlyHistoricalRecords
+from assessments.limits import ERRATA_MAX_CHARS, max_chars
 
 from .assessment import CountryAssessment
 
@@ -38,7 +39,12 @@ class Edition(models.Model):
     number = models.PositiveSmallIntegerField()
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    errata = models.TextField(blank=True, help_text="What this edition corrects (from v2 on).")
+    errata = models.TextField(
+        blank=True,
+        max_length=ERRATA_MAX_CHARS,
+        validators=[max_chars(ERRATA_MAX_CHARS)],
+        help_text="What this edition corrects (from v2 on).",
+    )
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the data snapshot.")
     html = models.TextField(help_text="The rendered annex body, frozen at publication.")
     snapshot = models.JSONField(help_text="The annex data (JSON export) frozen at publication.")

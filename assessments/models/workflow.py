@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from assessments.history.records import ChangeOnlyHistoricalRecords
+from assessments.limits import COMMENT_MAX_CHARS, max_chars
 
 from .assessment import AssessmentItem, CountryAssessment
 
@@ -52,7 +53,7 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = models.TextField(max_length=COMMENT_MAX_CHARS, validators=[max_chars(COMMENT_MAX_CHARS)])
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

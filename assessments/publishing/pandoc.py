@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from .annex import AnnexData
 from .html import document_title
+from .markdown_safety import defuse
 
 FOOTNOTES_DIV = "r2p-footnotes"
 FOOTNOTE_ID_PREFIX = "r2p-fn-"
@@ -138,7 +139,7 @@ def _plain_markdown(node: dict) -> dict | None:
 
 
 def annex_markdown(annex: AnnexData) -> bytes:
-    tree = annex_tree(annex, keep_styles=False)
+    tree = defuse(annex_tree(annex, keep_styles=False))  # text stays text when pandoc reads the export
     tree["meta"] = {}
     return pandoc(
         ["-f", "json", "-t", MARKDOWN, "--columns=120"],

@@ -5,7 +5,6 @@ reports what would be created, updated or skipped (unchanged) and every entry's 
 history with the change reason "import <filename>". Importing the same file twice changes nothing.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessments.citations.schema import csl_entry_problems
+from assessments.io.formats import FileError, load_json
 from assessments.models import Citation, Source
 from assessments.services.sources import (
     SOURCE_FIELDS,
@@ -29,6 +30,7 @@ from assessments.services.sources import (
 )
 
 MAX_ENTRIES = 20_000
+CSL_MAX_DEPTH = 10  # a list of entries, an entry, a date, date-parts, a date: 5; custom fields may add a little
 
 
 class ImportFormatError(ValueError):
@@ -80,9 +82,9 @@ def detect_format(content: str, filename: str = "") -> str:
 
 def read_csl_json(content: str) -> list[dict[str, Any]]:
     try:
-        data = json.loads(content)
-    except json.JSONDecodeError as error:
-        raise ImportFormatError(f"Not valid JSON: {error}") from error
+        data = load_json(content, max_depth=CSL_MAX_DEPTH)
+    except FileError as error:
+        raise ImportFormatError(str(error)) from error
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if isinstance(data, dict):
@@ -257,7 +259,13 @@ def read_bibtex(content: str) -> list[dict[str, Any]]:
         raise ImportFormatError(f"Not valid BibTeX: {error}") from error
     if not database.entries and content.strip():
         raise ImportFormatError("No BibTeX entries found.")
-    return [bibtex_entry_to_csl(entry) for entry in database.entries]
+    entries = []
+    for entry in database.entries:
+        try:
+            entries.append(bibtex_entry_to_csl(entry))
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+            raise ImportFormatError(f"The BibTeX entry {entry.get('ID', '')!r} cannot be read: {error}") from error
+    return entries
 
 
 def read_entries(content: str, filename: str = "") -> tuple[str, list[dict[str, Any]]]:
@@ -302,6 +310,10 @@ def sources_import(*, content: str, filename: str, user=None, dry_run: bool = Tr
             report.errors.append(EntryError(index, key, ["Duplicate id in this file; the first entry is used."]))
             continue
         seen.add(key)
+        problems = csl_entry_problems(entry)
+        if problems:
+            report.errors.append(EntryError(index, key, problems))
+            continue
         try:
             fields = source_fields_from_csl(entry)
         except (TypeError, ValueError, AttributeError) as error:

@@ -17,3 +17,18 @@ def notes_html(annex, item) -> str:
 def unknown_keys_of(annex, item) -> list:
     rendered = annex.notes.get(item.pk) if annex is not None and item is not None else None
     return rendered.unknown_keys if rendered else []
+
+
+@register.filter
+def link_result_visible(source, user) -> bool:
+    """Whether `user` may see the link checker's result for `source`.
+
+    Editors and admins see every result. Others see only answers the checker got from a public server (an HTTP
+    status), which they could get themselves; a failure's detail (refused address, connection error) tells
+    something about networks they cannot reach, so it is shown to editors only.
+    """
+    from assessments.services.permissions import is_admin, is_editor
+
+    if user is not None and (is_editor(user) or is_admin(user)):
+        return True
+    return source.link_status is not None

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView, View
 from assessments.history import timeline
 from assessments.history.activity import KINDS, activity_entries, activity_queryset
 from assessments.models import AssessmentItem, CountryAssessment, ItemKind
+from assessments.querystring import int_param
 from assessments.services import permissions
 from assessments.services.accounts import EDITOR
 from assessments.services.history import RevisionNotFound, item_revert
@@ -65,11 +66,11 @@ class ItemHistoryView(ItemHistoryMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs) | self.history_context()
         page = timeline.timeline_page(self.item, self.request.GET.get("page"))
-        wanted = [self.request.GET.get("a"), self.request.GET.get("b")]
+        wanted = [int_param(self.request.GET.get("a")), int_param(self.request.GET.get("b"))]
         comparison = None
         if all(wanted):
             found = timeline.revisions_by_id(self.item, wanted)
-            chosen = [found.get(_int(value)) for value in wanted]
+            chosen = [found.get(value) for value in wanted]
             if all(chosen):
                 older, newer = timeline.in_order(*chosen)
                 comparison = timeline.compare(older, newer, is_indicator=self.item.is_indicator)
@@ -87,7 +88,7 @@ class ItemHistoryView(ItemHistoryMixin, TemplateView):
             comparison=comparison,
             selected_a=selected[0],
             selected_b=selected[1],
-            filter_query=_query(a=self.request.GET.get("a"), b=self.request.GET.get("b")),
+            filter_query=_query(a=wanted[0], b=wanted[1]),
         )
         return context
 
@@ -181,7 +182,7 @@ class ActivityView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user_id = _int(self.request.GET.get("user"))
+        user_id = int_param(self.request.GET.get("user"))
         kind = self.request.GET.get("type") or ""
         kinds = [kind] if kind in KINDS else None
         rows = activity_queryset(self.assessment, user_id=user_id, kinds=kinds)
@@ -205,13 +206,6 @@ class ActivityView(LoginRequiredMixin, TemplateView):
             filter_query=_query(user=user_id, type=kind if kinds else None),
         )
         return context
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _query(**params) -> str:

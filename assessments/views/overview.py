@@ -12,6 +12,7 @@ from assessments.models import Cycle, Indicator, Rating
 from assessments.overview.charts import distribution_chart, score_chart
 from assessments.overview.grid import RATING_SHORT, TREND_MARKS, sort_links, sort_rows
 from assessments.overview.staff import STAGE_ORDER, Stage, cycle_grid, cycle_overview, indicator_across_countries
+from assessments.querystring import code_param, text_param
 
 OVERVIEW_SORTS = {
     "country": lambda row: row.country.name.casefold(),
@@ -95,7 +96,7 @@ class CycleOverviewView(CyclePageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         stage = self.request.GET.get("status", "")
         stage = stage if stage in Stage.values else ""
-        assignee = self.request.GET.get("assignee", "")
+        assignee = text_param(self.request.GET.get("assignee"), max_length=150)
         overview = cycle_overview(cycle=self.get_cycle(), user=self.request.user, stage=stage, assignee=assignee)
         rows, sort = sort_rows(overview.rows, self.request.GET.get("sort", ""), OVERVIEW_SORTS, "country")
         context.update(
@@ -177,7 +178,7 @@ class CycleIndicatorRedirectView(LoginRequiredMixin, View):
     """The indicator picker's GET form lands here and goes to the chosen indicator's page."""
 
     def get(self, request, year: int):
-        code = request.GET.get("code", "").strip().upper()
+        code = code_param(request.GET.get("code"))
         if not code:
             return redirect("cycle-overview", year)
         return redirect("cycle-indicator", year, code)

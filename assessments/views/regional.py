@@ -26,6 +26,7 @@ from assessments.overview.published import (
     published_heatmap,
     score_rows,
 )
+from assessments.querystring import code_param, int_param
 from assessments.rendering import sanitize_html
 
 from .overview import legend_context, rating_counts
@@ -205,11 +206,17 @@ class EditionListApi(View):
         )
         cycle = request.GET.get("cycle", "").strip()
         if cycle:
-            if not cycle.isdigit():
+            year = int_param(cycle, minimum=1, maximum=9999)
+            if year is None:
                 return _open_data(JsonResponse({"detail": "cycle must be a year"}, status=400), max_age=60)
-            editions = editions.filter(country_assessment__cycle__year=int(cycle))
-        country = request.GET.get("country", "").strip().upper()
+            editions = editions.filter(country_assessment__cycle__year=year)
+        country = request.GET.get("country", "").strip()
         if country:
+            country = code_param(country, max_length=3)
+            if not country:
+                return _open_data(
+                    JsonResponse({"detail": "country must be an ISO alpha-3 code"}, status=400), max_age=60
+                )
             editions = editions.filter(country_assessment__country__code=country)
         results = []
         for edition in editions:

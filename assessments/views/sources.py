@@ -14,9 +14,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from assessments.citations.forms import ImportForm, MergeForm, SourceForm
-from assessments.citations.style import StyleState, end_sentence, format_full, format_short
+from assessments.citations.style import StyleState, end_sentence, safe_full, safe_short
 from assessments.citations.validation import citation_report, duplicate_candidates
 from assessments.models import Citation, CountryAssessment, Source
+from assessments.querystring import text_param
 from assessments.rendering import sanitize_html
 from assessments.services.permissions import can_view_assessment, visible_assessment_ids
 from assessments.services.source_import import ImportFormatError, sources_export, sources_import
@@ -44,7 +45,7 @@ class SourceListView(LibraryAccessMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()
+        self.query = text_param(self.request.GET.get("q"))
         return Source.objects.search(self.query).annotate(citation_count=Count("citations")).order_by("key")
 
     def get_context_data(self, **kwargs):
@@ -87,8 +88,8 @@ class SourceDetailView(LibraryAccessMixin, DetailView):
             citing=list(by_assessment.values()),
             citation_count=sum(group["count"] for group in by_assessment.values()),
             duplicates=duplicate_candidates([source], library),
-            full_form=sanitize_html(end_sentence(format_full(source, "", StyleState())).html),
-            short_form=sanitize_html(end_sentence(format_short(source, "")).html),
+            full_form=sanitize_html(end_sentence(safe_full(source, "", StyleState())).html),
+            short_form=sanitize_html(end_sentence(safe_short(source, "")).html),
             history=source.history.select_related("history_user").order_by("-history_date")[:20],
             can_edit=can_edit_sources(self.request.user),
             can_merge=can_merge_sources(self.request.user),
@@ -103,7 +104,7 @@ class SourceCreateView(LibraryAccessMixin, FormView):
     form_class = SourceForm
 
     def get_initial(self):
-        return {"key": self.request.GET.get("key", "")}
+        return {"key": text_param(self.request.GET.get("key"), max_length=100)}
 
     def form_valid(self, form):
         try:

@@ -3,8 +3,6 @@
 Each transition is a POST-only view that calls one service; the services check state and rights.
 """
 
-import difflib
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
@@ -19,6 +17,8 @@ from django.views.generic import DetailView
 from assessments.citations.render import render_notes
 from assessments.citations.syntax import extract_citations
 from assessments.forms.workflow import AssignmentForm, CommentForm, ItemForm, ReopenForm, ReviewForm
+from assessments.history.diff import line_diff
+from assessments.limits import NOTES_MAX_CHARS
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -32,6 +32,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.querystring import text_param
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -127,6 +128,12 @@ class ItemPreviewView(ItemActionView):
 
     def post(self, request, *args, **kwargs):
         text = request.POST.get("notes", "").replace("\r\n", "\n")
+        if len(text) > NOTES_MAX_CHARS:  # the form refuses such notes; do not render them either
+            return HttpResponse(
+                f"The notes are too long to preview: at most {NOTES_MAX_CHARS:,} characters are accepted.",
+                status=400,
+                content_type="text/plain",
+            )
         return TemplateResponse(request, "assessments/_preview.html", {"preview": notes_preview(text)})
 
 
@@ -173,11 +180,7 @@ def _trend_label(trend: str | None) -> str:
 
 def _line_diff(theirs: str, yours: str) -> list[tuple[str, str]]:
     """Lines of both texts marked ' ' (both), '-' (theirs only) or '+' (yours only), for the conflict screen."""
-    lines = []
-    for line in difflib.ndiff(theirs.splitlines(), yours.splitlines()):
-        if line[:1] in (" ", "-", "+"):
-            lines.append((line[:1], line[2:]))
-    return lines
+    return line_diff(theirs, yours)
 
 
 class ItemEditView(ItemMixin, View):
@@ -516,7 +519,7 @@ class SourcePickerView(LoginRequiredMixin, View):
     http_method_names = ["get"]
 
     def get(self, request):
-        query = request.GET.get("q", "").strip()
+        query = text_param(request.GET.get("q"))
         sources = list(Source.objects.search(query)[:SOURCE_PICKER_LIMIT]) if query else []
         return TemplateResponse(
             request,

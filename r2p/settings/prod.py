@@ -20,10 +20,11 @@ SECRET_KEY = _required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind one reverse proxy that terminates HTTPS and appends the client to X-Forwarded-For;
 # login lockouts key on that address (set R2P_PROXY_COUNT=0 when serving directly).
 R2P_PROXY_COUNT = int(os.environ.get("R2P_PROXY_COUNT", "1"))
+# X-Forwarded-Proto is believed only when a proxy sets it; served directly, a client could send it to pass as HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if R2P_PROXY_COUNT > 0 else None
 SECURE_SSL_REDIRECT = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -75,15 +75,17 @@ def server():
 
 
 @pytest.fixture(autouse=True)
-def local_only(monkeypatch):
-    """No proxy, and any request to a host other than the local test server fails the test."""
+def local_only(monkeypatch, settings):
+    """No proxy, and any request to a host other than the local test server fails the test (the checker refuses
+    loopback addresses, so the test server's is allowed explicitly)."""
+    settings.R2P_LINK_CHECK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     real_request = links._request
 
-    def request(url, method, timeout):
+    def request(url, method, deadline):
         assert urlsplit(url).hostname == "127.0.0.1", f"test tried to reach {url}"
-        return real_request(url, method, timeout)
+        return real_request(url, method, deadline)
 
     monkeypatch.setattr(links, "_request", request)
 

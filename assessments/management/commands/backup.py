@@ -1,12 +1,20 @@
 """Dump the whole database (data, revision history, editions, users and groups) to one gzipped JSON file."""
 
+import os
 from pathlib import Path
 
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.backup import BACKUP_FORMAT, BACKUP_SUFFIXES, EXCLUDED, backed_up_models
+from assessments.backup import (
+    BACKUP_FILE_MODE,
+    BACKUP_FORMAT,
+    BACKUP_SUFFIXES,
+    EXCLUDED,
+    backed_up_models,
+    backup_file_prepare,
+)
 
 
 class Command(BaseCommand):
@@ -24,7 +32,8 @@ class Command(BaseCommand):
         path = Path(output)
         if not path.name.endswith(BACKUP_SUFFIXES):
             raise CommandError(f"The backup file name must end in {' or '.join(BACKUP_SUFFIXES)}: {path.name}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        for warning in backup_file_prepare(path):  # the file is created with mode 0600 before it holds anything
+            self.stderr.write(warning)
         # dumpdata streams each table in primary-key order and gzips by the file's extension; the format is JSON
         # with whole microseconds (Django's own JSON cuts them to milliseconds), read back by loaddata as JSON.
         serializers.register_serializer(BACKUP_FORMAT, "assessments.backup")
@@ -37,5 +46,6 @@ class Command(BaseCommand):
             output=str(path),
             verbosity=0,
         )
+        os.chmod(path, BACKUP_FILE_MODE)
         total = sum(model._base_manager.count() for model in backed_up_models())
         self.stdout.write(f"Backed up {total} rows of {len(backed_up_models())} tables to {path}")

@@ -11,6 +11,7 @@ from django.db import connection
 
 from assessments.bench import harness
 from assessments.bench.dataset import dataset_build
+from assessments.bench.security import security_bench, security_lines
 
 TARGETS = {
     "queries": 12,
@@ -30,8 +31,15 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=50, help="requests per page for the timings")
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench" / "results.json"))
         parser.add_argument("--keep", action="store_true", help="do not flush the database first")
+        parser.add_argument(
+            "--security-only", action="store_true", help="only the diff and crafted-file measures (no database)"
+        )
 
-    def handle(self, *args, requests, output, keep, **options):
+    def handle(self, *args, requests, output, keep, security_only=False, **options):
+        if security_only:
+            for line in security_lines(security_bench()):
+                self.stdout.write(line)
+            return
         started = time.perf_counter()
         results: dict = {"database": connection.vendor, "targets": TARGETS}
         if not keep:
@@ -72,6 +80,7 @@ class Command(BaseCommand):
         results["pages"] = rows
         results["exports"] = harness.export_times()
         results["import"] = harness.import_rates()
+        results["security"] = security_bench()
         results["total_s"] = round(time.perf_counter() - started, 1)
         self._print(results)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -114,3 +123,5 @@ class Command(BaseCommand):
             f"({imp['fast_seconds']} s); django-import-export default {imp['default_rows_per_s']:,} rows/s "
             f"({imp['default_seconds']} s); ratio {imp['speedup']}×  {'met' if met else 'MISSED'}"
         )
+        for line in security_lines(results["security"]):
+            out(line)
