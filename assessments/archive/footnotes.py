@@ -59,25 +59,25 @@ class SourceMatcher:
         self.by_url = {}
         self.by_title = {}
         self.by_author_year: dict[tuple[str, str], list] = {}
+        self.abbreviations: dict[str, list] = {}  # "HRW" → the authors it stands for
         for source in self.sources:
             self.add(source)
 
     def add(self, source) -> None:
+        if source.author_abbreviation and source.authors:
+            self.abbreviations.setdefault(source.author_abbreviation, source.authors)
         if source.url:
             self.by_url.setdefault(normalise_url(source.url), source)
         if source.title:
-            self.by_title.setdefault(normalise(source.title), source)
+            self.by_title.setdefault(normalise(source.title), []).append(source)
         year = str(source.issued_year) if source.issued_year else "n.d."
-        names = {normalise(source.author_abbreviation or "")}
-        for name in source.authors or []:
-            names.add(normalise(name.get("literal") or name.get("family") or ""))
-        for name in names - {""}:
+        for name in _names(source):
             self.by_author_year.setdefault((name, year), []).append(source)
 
     def titles_in(self, text: str) -> list:
         """Sources whose full title occurs in the text (for forms without author and year)."""
         wanted = normalise(text)
-        return [source for title, source in self.by_title.items() if len(title) > 12 and title in wanted]
+        return [sources[0] for title, sources in self.by_title.items() if len(title) > 25 and title in wanted]
 
     def find(self, parsed: dict) -> Match | None:
         for url in parsed.get("urls", []):
@@ -85,8 +85,13 @@ class SourceMatcher:
             if source is not None:
                 return Match(source.key, "url")
         title = normalise(parsed.get("title", ""))
-        if title and title in self.by_title:
-            return Match(self.by_title[title].key, "title")
+        for source in self.by_title.get(title, []) if title else []:
+            if parsed.get("urls") and source.url and normalise_url(source.url) != normalise_url(parsed["urls"][0]):
+                continue  # same title, another work (e.g. two organisations' pages called "South Korea")
+            author = normalise(parsed.get("abbreviation") or parsed.get("author", ""))
+            if author and author not in _names(source) and len(title) < 40:
+                continue
+            return Match(source.key, "title")
         author = normalise(parsed.get("abbreviation") or parsed.get("author", ""))
         candidates = self.by_author_year.get((author, parsed.get("year", "")), [])
         if not candidates and parsed.get("author"):
@@ -98,6 +103,15 @@ class SourceMatcher:
             if best_score >= 0.8:
                 return Match(best.key, "author-year")
         return None
+
+
+def _names(source) -> set[str]:
+    names = {normalise(source.author_abbreviation or "")}
+    for name in source.authors or []:
+        names.add(normalise(name.get("literal") or name.get("family") or ""))
+        if name.get("family") and name.get("given"):
+            names.add(normalise(f"{name['family']}, {name['given']}"))
+    return names - {""}
 
 
 # --- cutting a footnote into parts ---------------------------------------------------------------------------
@@ -488,18 +502,29 @@ def footnotes_to_citations(annex: ParsedAnnex, raw: dict[int, str], matcher: Sou
             elif part.kind == "cite":
                 parsed = parse_citation(part.text)
                 match = matcher.find(parsed)
-                if match is None:
+                if match is None and not parsed.get("complete", True):
                     for source in matcher.titles_in(part.text):
                         match = Match(source.key, "title")
                         break
                 locator = parsed.get("locator", "")
                 if match is None:
-                    identity = normalise(parsed.get("title", "")) + "|" + (parsed.get("year") or "")
+                    identity = "|".join(
+                        [
+                            normalise(parsed.get("title", "")),
+                            parsed.get("year") or "",
+                            normalise(parsed.get("author", "")),
+                        ]
+                        + [normalise_url(url) for url in parsed.get("urls", [])[:1]]
+                    )
                     key = proposed_by_text.get(identity)
                     if key is None:
                         taken = {s.key for s in matcher.sources} | set(annex.new_sources)
                         key = _key_for(parsed, taken)
                         entry = proposed_csl(parsed, key)
+                        if parsed.get("author") in matcher.abbreviations and "abbreviation" not in parsed:
+                            # A short form of an organisation introduced earlier: `HRW, 2020. …`
+                            entry["author"] = matcher.abbreviations[parsed["author"]]
+                            entry["custom"] = {"author-abbreviation": parsed["author"]}
                         annex.new_sources[key] = ProposedSource(
                             csl=entry, text=part.text, complete=parsed.get("complete", True)
                         )

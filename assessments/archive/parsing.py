@@ -21,8 +21,6 @@ SUPER_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
 FOOTNOTE_LINE = re.compile(rf"^([{SUPERSCRIPTS}]+)\s*(.*)$")
 MARKER = re.compile(rf"\s*([{SUPERSCRIPTS}]+)")
 TITLE_LINE = re.compile(r"^\s*UPDATED ASSESSMENT OF R2P IMPLEMENTATION\s+(\d{4})\s*$", re.I)
-SCORE_LINE = re.compile(r"^(?P<country>.+?)\s+(?P<year>\d{4})\s+Score:\s*(?P<score>\d{1,3})\s*$", re.I)
-DIFFERENCE_LINE = re.compile(r"^Difference:\s*(?P<sign>[-−–+]?)\s*(?P<value>\d{1,3})\s*$", re.I)
 SUMMARY_HEADER = re.compile(r"^Assessment\tIndicator\s*$", re.I)
 DETAIL_HEADER = re.compile(r"^Thematic Area\tIndicator\tAssessment\tNotes\s*$", re.I)
 _RATINGS = "|".join(sorted((r.label for r in Rating), key=len, reverse=True))
@@ -157,8 +155,11 @@ def _summary_table(annex: ParsedAnnex, lines: list[str], index: int) -> int:
     index += 1
     while index < len(lines):
         line = lines[index]
-        if SCORE_LINE.match(line.strip()) or DETAIL_HEADER.match(line):
+        if SCORE_IN_LINE.search(line) or DETAIL_HEADER.match(line):
             break
+        if SUMMARY_HEADER.match(line):  # repeated on the next page
+            index += 1
+            continue
         if "\t" in line:
             first, _, rest = line.partition("\t")
             if first.strip():
@@ -173,20 +174,23 @@ def _summary_table(annex: ParsedAnnex, lines: list[str], index: int) -> int:
     return index
 
 
+SCORE_IN_LINE = re.compile(r"(?P<year>\d{4})\s+Score:\s*(?P<score>\d{1,3})", re.I)
+DIFFERENCE_IN_LINE = re.compile(r"Difference:\s*(?P<sign>[-−–+]?)\s*(?P<value>\d{1,3})", re.I)
+
+
 def _score_block(annex: ParsedAnnex, lines: list[str], index: int) -> int:
     scores = []
     while index < len(lines) and not DETAIL_HEADER.match(lines[index]):
         line = lines[index].strip()
-        score = SCORE_LINE.match(line)
-        difference = DIFFERENCE_LINE.match(line)
-        if score:
-            scores.append((int(score.group("year")), int(score.group("score"))))
-        elif difference:
+        found = [(int(m.group("year")), int(m.group("score"))) for m in SCORE_IN_LINE.finditer(line)]
+        difference = DIFFERENCE_IN_LINE.search(line)
+        scores.extend(found)
+        if difference:
             value = int(difference.group("value"))
-            annex.difference = -value if difference.group("sign") in "-−–" and difference.group("sign") else value
+            annex.difference = -value if difference.group("sign") and difference.group("sign") in "-−–" else value
             index += 1
             break
-        elif line and scores:
+        if line and not found and scores:
             break
         index += 1
     if scores:
@@ -211,7 +215,7 @@ def _detailed_table(annex: ParsedAnnex, lines: list[str], index: int) -> tuple[l
     last_was_footnote = False
     area = ""
     for line in lines[index:]:
-        if not line.strip():
+        if not line.strip() or DETAIL_HEADER.match(line):
             continue
         footnote = FOOTNOTE_LINE.match(line)
         if footnote and "\t" not in line:
