@@ -204,7 +204,7 @@ def split_footnote(text: str) -> list[Part]:
 
 
 def _split_prose_citations(parts: list[Part]) -> list[Part]:
-    """Prose holding a URL or a UN symbol after a connector ('See also: Republic of Korea. 'Act …'. URL') is a citation."""
+    """Prose holding a URL or a UN symbol after a connector ('See also: Republic of Korea. 'Act …'. URL') cites."""
     result = []
     for part in parts:
         if part.kind != "prose":
