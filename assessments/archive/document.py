@@ -47,6 +47,7 @@ class ParsedFootnote:
 class ParsedAnnex:
     country_name: str = ""
     cycle_year: int | None = None
+    published_on: str = ""  # ISO date from an "Edition 1, published 28 November 2026" line, if printed
     overview: str = ""
     conclusion: str = ""
     summary: list[tuple[str, str]] = field(default_factory=list)  # (rating value, indicator code or title)

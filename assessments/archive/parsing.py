@@ -7,8 +7,9 @@ push the tail of a footnote or of a cell's notes below the footnotes of the page
 turned into the same text (`assessments.archive.convert`), so there is one parser.
 """
 
+import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assessments.models.framework import Rating, Trend
 
@@ -26,6 +27,7 @@ DETAIL_HEADER = re.compile(r"^Thematic Area\tIndicator\tAssessment\tNotes\s*$", 
 _RATINGS = "|".join(sorted((r.label for r in Rating), key=len, reverse=True))
 _TRENDS = "|".join(t.label for t in Trend)
 ASSESSMENT = re.compile(rf"^\s*(?P<rating>{_RATINGS})(?:\s+(?P<trend>{_TRENDS}))?\s*$", re.I)
+PUBLISHED_LINE = re.compile(r"published (\d{1,2} [A-Z][a-z]+ \d{4})")
 INTRO_START = re.compile(r"^The following Updated Assessment Annex", re.I)
 ORDINAL_SPLIT = re.compile(r"(\d) (st|nd|rd|th)\b")  # "14 th": a superscript suffix that became a word
 
@@ -36,6 +38,7 @@ class _Row:
     title: str
     assessment: str
     notes: str
+    notices: list[str] = field(default_factory=list)  # flags about this row, raised once it is matched
 
 
 def parse_annex_text(
@@ -64,6 +67,8 @@ def parse_annex_text(
             annex.flag("uncertain", row.title[:60], f"no rating could be read from {raw.assessment!r}")
         row.raw_notes = raw.notes.strip()
         indicator, score = matcher.match(row.title, expected_position=position)
+        for notice in raw.notices:
+            annex.flag("uncertain", indicator.code if indicator else row.title[:60], notice)
         if indicator is None:
             annex.flag("uncertain", row.title[:60], "indicator title not in this cycle's framework")
         else:
@@ -73,7 +78,7 @@ def parse_annex_text(
                     "uncertain",
                     indicator.code,
                     f"indicator title {row.title!r} differs from the framework's {indicator.title!r} "
-                    f"(similarity {score:.2f})",
+                    f"(similarity {score:.3f})",
                 )
             if raw.area and _norm(raw.area) != _norm(indicator.thematic_area):
                 annex.flag(
@@ -112,6 +117,13 @@ def _title_block(annex: ParsedAnnex, lines: list[str]) -> int:
         return 0
     # Skip the publisher lines and the standard introduction (the cycle's, not the country's) up to the
     # repeated country heading that opens the overview.
+    for line in lines[index : index + 12]:
+        published = PUBLISHED_LINE.search(line)
+        if published:
+            try:
+                annex.published_on = datetime.datetime.strptime(published.group(1), "%d %B %Y").date().isoformat()
+            except ValueError:
+                pass
     heading = annex.country_name.casefold()
     for later in range(index + 1, len(lines)):
         if lines[later].strip().casefold() == heading:
@@ -239,24 +251,16 @@ def _detailed_table(annex: ParsedAnnex, lines: list[str], index: int) -> tuple[l
                     target.title = f"{target.title} {title_part}"
                 if notes:
                     target.notes = _join_notes(target.notes, notes)
-                annex.flag(
-                    "uncertain",
-                    target.title[:60],
+                target.notices.append(
                     "a page break split this row; the continuation "
                     + ("of the indicator title and notes " if title_part and notes else "")
-                    + "was joined to it: check it does not belong to the next row",
+                    + "was joined to it: check it does not belong to the next row"
                 )
                 last_was_footnote = False
                 continue
             title = cells[position - 1].strip() if position >= 1 else ""
             if position >= 2 and cells[position - 2].strip():
                 area = cells[position - 2].strip()
-            elif position < 2 and rows:
-                annex.flag(
-                    "uncertain",
-                    _clean_title(title)[:60],
-                    "the row has lost its thematic-area column (page break); read as the previous row's area",
-                )
             notes = "\t".join(cells[position + 1 :]).strip()
             rows.append(
                 _Row(
@@ -266,6 +270,8 @@ def _detailed_table(annex: ParsedAnnex, lines: list[str], index: int) -> tuple[l
                     notes=notes,
                 )
             )
+            if position < 2 and len(rows) > 1:
+                rows[-1].notices.append("the row lost its thematic-area column (page break)")
             last_was_footnote = False
             continue
         # A line without tabs and without a footnote number: the tail of a footnote or of a row's notes.
@@ -285,11 +291,9 @@ def _detailed_table(annex: ParsedAnnex, lines: list[str], index: int) -> tuple[l
             continue
         target = rows[-1]
         target.notes = _join_notes(target.notes, text, list_item=text.startswith("- "))
-        annex.flag(
-            "uncertain",
-            target.title[:60],
-            f"text found below the footnotes was joined to this row's notes: {text[:60]!r}…",
-        )
+        notice = "text found below the footnotes of a page was joined to this row's notes"
+        if notice not in target.notices:
+            target.notices.append(notice)
         last_was_footnote = False
     return rows, footnotes
 
@@ -337,7 +341,7 @@ def _match_summary(annex: ParsedAnnex, matcher: IndicatorMatcher) -> list[tuple[
             annex.flag(
                 "uncertain",
                 indicator.code,
-                f"summary table prints {title!r} for {indicator.title!r} (similarity {score:.2f})",
+                f"summary table prints {title!r} for {indicator.title!r} (similarity {score:.3f})",
             )
         matched.append((rating, indicator.code))
     return matched

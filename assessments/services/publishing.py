@@ -1,5 +1,7 @@
 """Publishing a country's annex as an immutable, numbered edition; who may publish and preview drafts."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -53,7 +55,12 @@ def publish_blockers(country_assessment: CountryAssessment, *, items: list[Asses
 
 @transaction.atomic
 def annex_publish(
-    *, country_assessment: CountryAssessment, user, errata: str = "", reason: str | None = None
+    *,
+    country_assessment: CountryAssessment,
+    user,
+    errata: str = "",
+    reason: str | None = None,
+    published_at: datetime.datetime | None = None,
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
@@ -77,7 +84,8 @@ def annex_publish(
     if number == 1 and errata:
         raise ValidationError({"errata": "A first edition corrects nothing; leave the errata empty."})
 
-    published_at = timezone.now().replace(microsecond=0)
+    # An archived annex keeps its original publication date (assessments.archive); otherwise now.
+    published_at = published_at or timezone.now().replace(microsecond=0)
     annex = annex_build(country_assessment, edition=number, published_at=published_at, errata=errata)
     snapshot = annex.to_snapshot()
     if number > 1:
