@@ -21,8 +21,9 @@ URL_ANGLE = re.compile(r"<(https?://[^>\s]+)>")
 URL_MARKDOWN = re.compile(r"\[(https?://[^\]\s]+)\]\((https?://[^)\s]*)\)")
 URL_BARE = re.compile(r"(?<![<(\[])\bhttps?://[^\s<>]+")
 AUTHOR_YEAR = re.compile(r"(?P<author>[A-Z0-9][^;<>*]{0,200}?), (?P<year>\d{4}[a-z]?|n\.d)\.\s+")
-IBID = re.compile(r"Ibid\.?(?:,\s*(?P<locator>(?:pp?|paras?|s|ch|section)\.?\s*[\w–\- ]+|'[^']*'))?\.?", re.I)
-SUPRA = re.compile(r"Supra,?\s+note\s+(?P<number>\d+)(?:,\s*(?P<locator>[^;.]+))?\.?", re.I)
+_INLINE_LOCATOR = r"(?P<locator>(?:paras?|pp?|ch|s)\.\s*\d[\d–\- ]*|section\s+[\w.]*\w|'[^']*')"
+IBID = re.compile(rf"Ibid\.?(?:,\s*{_INLINE_LOCATOR})?\.?", re.I)
+SUPRA = re.compile(rf"Supra,?\s+note\s+(?P<number>\d+)(?:,\s*{_INLINE_LOCATOR})?\.?", re.I)
 CONNECTOR = re.compile(r"^(?P<connector>See also:|See:|See further:?|Cf\.|Also:?|For example,?)\s+", re.I)
 CONNECTOR_INSIDE = re.compile(r"[.;]\s+(?=(?:See also:|See:|Cf\.)\s)")
 LOCATOR = re.compile(
