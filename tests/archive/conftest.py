@@ -2,7 +2,7 @@ import pytest
 from django.db import transaction
 
 from assessments.demo.loader import demo_load
-from assessments.models import Country, Cycle, CountryAssessment, Edition
+from assessments.models import Country, CountryAssessment, Cycle, Edition
 from assessments.publishing.exports import edition_export
 from assessments.services.accounts import demo_users_ensure
 from assessments.services.framework import countries_sync, cycle_create
