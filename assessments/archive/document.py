@@ -60,6 +60,7 @@ class ParsedAnnex:
     new_sources: dict[str, ProposedSource] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     source_text: str = ""  # the text the parser read (for the review screen)
+    checked_from: int = -1  # flags from this index on come from `annex_check` (re-run after corrections)
 
     def flag(self, kind: str, where: str, message: str) -> None:
         self.flags.append(Flag(kind, where, message))

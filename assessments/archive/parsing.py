@@ -89,7 +89,6 @@ def parse_annex_text(
         if not row.trend and row.rating:
             annex.flag("uncertain", row.code or row.title[:60], "no trend printed")
         annex.rows.append(row)
-    _check_duplicates_and_missing(annex, indicators)
     annex.summary = _match_summary(annex, matcher)
 
     footnotes_to_citations(annex, raw_footnotes, sources or SourceMatcher([]))
@@ -317,7 +316,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.casefold().replace("&", "and")).strip()
 
 
-def _check_duplicates_and_missing(annex: ParsedAnnex, indicators: list[IndicatorInfo]) -> None:
+def check_duplicates_and_missing(annex: ParsedAnnex, indicators: list[IndicatorInfo]) -> None:
     seen: dict[str, int] = {}
     for row in annex.rows:
         if row.code:

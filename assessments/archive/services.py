@@ -29,7 +29,7 @@ from .convert import bytes_to_text, file_to_text
 from .document import ParsedAnnex
 from .footnotes import SourceMatcher
 from .matching import indicators_for_cycle, normalise
-from .parsing import parse_annex_text
+from .parsing import check_duplicates_and_missing, parse_annex_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -69,7 +69,13 @@ def annex_parse(
 
 
 def annex_check(parsed: ParsedAnnex, *, cycle: Cycle, country: Country | None) -> None:
-    """Add every inconsistency of the original to `parsed.flags`: the detailed table is the record."""
+    """Add every inconsistency of the original to `parsed.flags`: the detailed table is the record.
+
+    Run again after corrections: the flags of an earlier check are replaced."""
+    if parsed.checked_from >= 0:
+        del parsed.flags[parsed.checked_from :]
+    parsed.checked_from = len(parsed.flags)
+    check_duplicates_and_missing(parsed, indicators_for_cycle(cycle))
     if parsed.cycle_year and parsed.cycle_year != cycle.year:
         parsed.flag("inconsistent", "title", f"the title says {parsed.cycle_year}, importing into {cycle.year}")
     if country is not None and parsed.country_name and normalise(parsed.country_name) != normalise(country.name):
