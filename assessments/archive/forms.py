@@ -69,8 +69,9 @@ class ArchiveCorrectionForm(forms.Form):
         changed = []
         data = self.cleaned_data
         for name in ("overview", "conclusion"):
-            if data[name].strip() != getattr(self.parsed, name).strip():
-                setattr(self.parsed, name, data[name].strip())
+            value = data[name].replace("\r\n", "\n").strip()
+            if value != getattr(self.parsed, name).strip():
+                setattr(self.parsed, name, value)
                 changed.append(name)
         for index, row in enumerate(self.parsed.rows):
             for field in ("code", "rating", "trend", "notes"):
