@@ -60,6 +60,9 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing written.")
             return
+        published_on = published_on or parsed.published_on
+        if publish and not published_on:
+            raise CommandError("Nothing written: give --published-on (the annex does not print its publication date).")
         try:
             with transaction.atomic():
                 assessment = country_assessment_import_archive(
@@ -69,7 +72,7 @@ class Command(BaseCommand):
                     edition = archive_publish(
                         country_assessment=assessment,
                         user=person,
-                        published_on=published_on or parsed.published_on or None,
+                        published_on=published_on,
                         file_name=path.name,
                     )
         except (ValidationError, PermissionDenied) as error:
