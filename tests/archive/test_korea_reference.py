@@ -60,3 +60,32 @@ def test_damage_of_the_pdf_conversion_is_repaired_and_flagged(parsed):
     assert any(flag.where == "DI-3" and "summary table prints" in flag.message for flag in parsed.uncertain)
     # The original is consistent: the score, the difference and the trends (Korea 2019 has only a score).
     assert parsed.inconsistencies == []
+
+
+def test_imported_footnotes_render_in_house_style_as_the_demo_annex(demo, reference_text):
+    """Imported as Japan 2022 next to the demo's Korea 2022: the 39 footnotes render the same house-style text."""
+    from django.contrib.auth import get_user_model
+
+    from assessments.archive.services import country_assessment_import_archive
+    from assessments.citations.render import render_annex
+    from assessments.models import AssessmentItem
+
+    User = get_user_model()  # noqa: N806
+
+    cycle = Cycle.objects.select_related("previous").get(year=2022)
+    japan = Country.objects.by_code("JPN")
+    parsed = annex_parse(cycle=cycle, country=japan, text=reference_text)
+    imported = country_assessment_import_archive(
+        parsed=parsed, country=japan, cycle=cycle, user=User.objects.get(username="editor"), file_name="kor.txt"
+    )
+
+    def footnotes(country_code):
+        items = AssessmentItem.objects.filter(
+            country_assessment__country__code=country_code, country_assessment__cycle=cycle
+        ).in_reading_order()
+        return [footnote.markdown for footnote in render_annex(list(items)).footnotes]
+
+    ours, demo_footnotes = footnotes("JPN"), footnotes("KOR")
+    assert imported.items.count() == 38 and len(ours) == len(demo_footnotes) == 39
+    differing = [number for number, (a, b) in enumerate(zip(ours, demo_footnotes, strict=True), 1) if a != b]
+    assert differing == [17]  # the straight vs typographic apostrophes of KNOWN_DIFFERENCES["IHR-10"]
