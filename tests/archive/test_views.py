@@ -60,3 +60,20 @@ def test_review_shows_summary_disagreement_then_corrects_and_confirms(
     # The staged upload is gone: confirming twice writes nothing twice.
     response = client.post(reverse("archive-confirm"), {"token": token})
     assert response.status_code == 302 and response["Location"] == reverse("archive-import")
+
+
+def test_a_word_file_goes_through_the_same_review(bare, client, exported_korea):
+    client.force_login(bare["editor"])
+    upload = SimpleUploadedFile("annex-kor-2022.docx", exported_korea["docx"].read_bytes())
+    response = client.post(reverse("archive-import"), {"file": upload, "country": "KOR", "cycle": 2022})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Review the import: Republic of Korea 2022" in page
+    assert "new sources proposed: 51" in page  # the library was empty: every cited work is proposed
+
+
+def test_an_unreadable_file_is_refused_on_the_upload_page(bare, client):
+    client.force_login(bare["editor"])
+    upload = SimpleUploadedFile("annex.xlsx", b"not an annex")
+    response = client.post(reverse("archive-import"), {"file": upload, "country": "KOR", "cycle": 2022})
+    assert response.status_code == 400 and "Give a .docx, a .pdf or a .txt file." in response.content.decode()
