@@ -28,6 +28,7 @@ from .report import ERROR, NEW, SKIP, UNEXPECTED_FAILURE, UPDATE, ImportReport, 
 from .rows import (
     COLUMNS,
     KEY_COLUMNS,
+    NARRATIVE_CODES,
     CellProblem,
     Change,
     IndicatorRow,
@@ -68,7 +69,7 @@ class _Plan:
     row: IndicatorRow
     country: Country
     cycle: Cycle
-    indicator: Indicator
+    indicator: Indicator | None  # None for the overview or the conclusion (row.indicator names the kind)
     assessment: CountryAssessment | None
     item: AssessmentItem | None
     change: Change
@@ -96,9 +97,8 @@ def import_indicator_dataset(
 ) -> ImportReport:
     allowed = permissions.can_import_archive(user) if archive else permissions.can_import_content(user)
     if user is None or not allowed:
-        who = "administrators" if archive else "editors and administrators"
         what = "archive records" if archive else "indicator assessments"
-        report.file_errors.append(f"Only {who} import {what}; name one as the importing user.")
+        report.file_errors.append(f"Only editors and administrators import {what}; name one as the importing user.")
         return report
     headers = loaded.dataset.headers
     missing = [column for column in KEY_COLUMNS if column not in headers]
@@ -153,14 +153,12 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, arch
             country__in=list(countries.values()), cycle__in=list(cycles.values())
         ).select_related("country", "cycle")
     }
-    items_query = AssessmentItem.objects.filter(
-        country_assessment__in=list(assessments.values()), kind=ItemKind.INDICATOR
-    )
+    items_query = AssessmentItem.objects.filter(country_assessment__in=list(assessments.values()))
     if not dry_run:
         # Lock the items read, so no concurrent edit slips in between reading and writing them.
         items_query = items_query.order_by("pk").select_for_update(of=("self",))
     items = {
-        (item.country_assessment_id, item.indicator_id): item
+        (item.country_assessment_id, _slot(item)): item
         for item in items_query.select_related("country_assessment__cycle", "indicator")
     }
     previous = previous_cycle_items(items.values())
@@ -179,21 +177,27 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, arch
             problems.append(CellProblem("country", row.country, "no country has this code"))
         if cycle is None:
             problems.append(CellProblem("cycle", row.cycle, "no cycle has this year"))
-        indicator = indicators.get((cycle.pk, row.indicator)) if cycle else None
-        if cycle is not None and indicator is None:
+        narrative = row.indicator in NARRATIVE_CODES.values()
+        indicator = indicators.get((cycle.pk, row.indicator)) if cycle and not narrative else None
+        if narrative and (row.rating or row.trend):
+            problems.append(
+                CellProblem("rating", row.rating or row.trend, f"the {row.indicator} has no rating or trend")
+            )
+        if cycle is not None and indicator is None and not narrative:
             message = f"the {cycle.year} framework has no such indicator"
             problems.append(CellProblem("indicator", row.indicator, message))
         if problems:
             report.rows.append(RowReport(number, ERROR, row.label, errors=problems))
             continue
-        key = (country.pk, cycle.pk, indicator.pk)
+        slot = row.indicator if narrative else indicator.pk
+        key = (country.pk, cycle.pk, slot)
         if key in seen:
             problem = CellProblem("indicator", row.indicator, f"row {seen[key]} already imports {row.label}")
             report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
             continue
         seen[key] = number
         assessment = assessments.get((country.pk, cycle.pk))
-        item = items.get((assessment.pk, indicator.pk)) if assessment else None
+        item = items.get((assessment.pk, slot)) if assessment else None
         if assessment is not None and item is None:
             message = (
                 f"{assessment} has only a legacy score, so its indicators cannot be imported"
@@ -225,6 +229,11 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, arch
     return plans
 
 
+def _slot(item: AssessmentItem):
+    """An item's place in its assessment: its indicator's pk, or "overview"/"conclusion"."""
+    return item.indicator_id if item.kind == ItemKind.INDICATOR else item.kind
+
+
 def _write(plans: list[_Plan], *, user, reason: str, archive: bool) -> None:
     """Create missing country assessments (with all their items), then write the changed content through the one
     content service: drafts for an import, the approved record for an archive import."""
@@ -237,16 +246,17 @@ def _write(plans: list[_Plan], *, user, reason: str, archive: bool) -> None:
     new_items = {}
     if created:
         new_items = {
-            (item.country_assessment_id, item.indicator_id): item
-            for item in AssessmentItem.objects.filter(
-                country_assessment__in=list(created.values()), kind=ItemKind.INDICATOR
-            )
+            (item.country_assessment_id, _slot(item)): item
+            for item in AssessmentItem.objects.filter(country_assessment__in=list(created.values()))
         }
     changes = []
     for plan in plans:
         if not plan.change:
             continue
-        item = plan.item or new_items[created[plan.country.pk, plan.cycle.pk].pk, plan.indicator.pk]
+        item = plan.item
+        if item is None:
+            assessment = created[plan.country.pk, plan.cycle.pk]
+            item = new_items[assessment.pk, plan.indicator.pk if plan.indicator else plan.row.indicator]
         changes.append(ContentChange(item=item, values=dict(plan.change.values)))
     if changes:
         items_content_write(

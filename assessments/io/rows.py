@@ -79,8 +79,13 @@ def parse_cycle(value) -> int:
     return int(text)
 
 
+NARRATIVE_CODES = {"OVERVIEW": "overview", "CONCLUSION": "conclusion"}  # rows for the narrative items
+
+
 def parse_indicator(value) -> str:
     code = cell_text(value).upper()
+    if code in NARRATIVE_CODES:
+        return NARRATIVE_CODES[code]
     if not code:
         raise CellProblem("indicator", value, "an indicator code (such as IHR-10) is required")
     if len(code) > 12:

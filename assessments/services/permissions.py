@@ -137,8 +137,9 @@ def can_import_content(user: AnyUser) -> bool:
 
 
 def can_import_archive(user: AnyUser) -> bool:
-    """Admins bring in the published record of past cycles (recorded as imported, not as anyone's approval)."""
-    return is_admin(user)
+    """Editors and admins bring in the published record of past cycles (recorded as imported, not as anyone's
+    approval)."""
+    return is_editor(user)
 
 
 def can_write_content(user: AnyUser, item: AssessmentItem, kind: str) -> bool:

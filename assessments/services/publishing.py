@@ -1,5 +1,6 @@
 """Publishing a country's annex as an immutable, numbered edition; who may publish and preview drafts."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +144,7 @@ def annex_publish(
     errata: str = "",
     reason: str | None = None,
     trend_reason: str = "",
+    published_at: datetime.datetime | None = None,
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
@@ -171,7 +173,8 @@ def annex_publish(
     if number == 1 and errata:
         raise ValidationError({"errata": "A first edition corrects nothing; leave the errata empty."})
 
-    published_at = timezone.now().replace(microsecond=0)
+    # An archived annex keeps its original publication date (assessments.archive); otherwise now.
+    published_at = published_at or timezone.now().replace(microsecond=0)
     annex = annex_build(country_assessment, edition=number, published_at=published_at, errata=errata)
     snapshot = annex.to_snapshot()
     if number > 1:

@@ -13,5 +13,6 @@ urlpatterns = [
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
     path("", include("assessments.urls.workflow")),
+    path("data/archive/", include("assessments.archive.urls")),
     path("data/", include("assessments.urls.io")),
 ]

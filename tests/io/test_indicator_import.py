@@ -156,10 +156,13 @@ def test_import_derives_trends_from_the_previous_cycle(run_import, editor, korea
     assert korea_2025.items.get(indicator__code="BC-1").trend == "decrease"
 
 
-def test_archive_import_is_for_admins_and_says_imported(editor, admin, demo):
+def test_archive_import_is_for_editors_and_says_imported(admin, demo, django_user_model):
     rows = full_country_rows("NZL", 2022)
-    report = import_indicator_assessments(csv_bytes(rows), user=editor, dry_run=False, file_name="a.csv", archive=True)
-    assert not report.ok and "Only administrators import archive records" in report.error_messages[0]
+    researcher = django_user_model.objects.get(username="researcher")
+    report = import_indicator_assessments(
+        csv_bytes(rows), user=researcher, dry_run=False, file_name="a.csv", archive=True
+    )
+    assert not report.ok and "Only editors and administrators import archive records" in report.error_messages[0]
     assert not CountryAssessment.objects.filter(country__code="NZL", cycle__year=2022).exists()
     report = import_indicator_assessments(csv_bytes(rows), user=admin, dry_run=False, file_name="a.csv", archive=True)
     assert report.ok, report.error_messages

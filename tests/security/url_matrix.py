@@ -458,6 +458,33 @@ URLS: dict[str, list[Case]] = {
             label="unknown upload",
         ),
     ],
+    # The archive import (assessments/archive): editors and admins only; unknown staged uploads go back to step 1.
+    "archive-import": [
+        Case(EDITORS),
+        Case(expect(LOGIN, 403, 403, 403, 400, 400), method="post", data=lambda world: {}, label="no file"),
+    ],
+    "archive-review": [
+        Case(
+            expect(LOGIN, 403, 403, 403, Redirect("archive-import"), Redirect("archive-import")),
+            query=lambda world: {"token": "nosuchupload"},
+            label="unknown upload",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, Redirect("archive-import"), Redirect("archive-import")),
+            method="post",
+            data=lambda world: {"token": "nosuchupload"},
+            label="corrections to an unknown upload",
+        ),
+    ],
+    "archive-confirm": [
+        Case(expect(LOGIN, 403, 403, 403, 405, 405)),
+        Case(
+            expect(LOGIN, 403, 403, 403, Redirect("archive-import"), Redirect("archive-import")),
+            method="post",
+            data=lambda world: {"token": "nosuchupload"},
+            label="unknown upload",
+        ),
+    ],
     "data-export": [
         Case(EDITORS),
         *[

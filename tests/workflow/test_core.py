@@ -110,7 +110,7 @@ def test_import_data_command_cannot_approve(people, korea_2025, tmp_path):
             "--resource",
             "indicator-assessments",
             "--user",
-            "editor",
+            "researcher",
             "--archive",
             stdout=io.StringIO(),
         )

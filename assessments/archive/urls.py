@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.ArchiveImportView.as_view(), name="archive-import"),
+    path("review/", views.ArchiveReviewView.as_view(), name="archive-review"),
+    path("confirm/", views.ArchiveConfirmView.as_view(), name="archive-confirm"),
+]
