@@ -212,7 +212,7 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, arch
         except CellProblem as problem:
             report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
             continue
-        if item is not None and change and item.pk in previous:
+        if item is not None and change and item.is_indicator and item.pk in previous:
             _describe_derived_trend(change, item, row, previous[item.pk])
         action = NEW if item is None else (UPDATE if change else SKIP)
         if assessment is None and (country.pk, cycle.pk) not in creates:
