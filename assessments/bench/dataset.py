@@ -1,8 +1,9 @@
 """An archive-scale dataset for the benchmark: 40 countries × 36 indicators × 3 cycles.
 
-Rows are written in bulk; the revision history of each item (many edits over a cycle) is written
-directly as historical rows, as simple-history would have recorded them, so that building the dataset
-takes seconds rather than the hours that 100,000 individual saves would.
+Item content is written through the one content service (the archive path for finished cycles, researchers'
+edits and the workflow's transitions for the open one); only the older drafting history of each item (many edits
+over a cycle) is added directly as historical rows, as simple-history would have recorded them, so that building
+the dataset takes seconds rather than the hours that 100,000 individual saves would.
 """
 
 import random
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from assessments.demo.loader import demo_load
@@ -28,7 +30,12 @@ from assessments.models import (
     Source,
     Trend,
 )
-from assessments.services.scoring import derive_trend
+from assessments.services.content import ContentChange, WriteKind, items_content_write
+from assessments.services.items import country_assessment_create
+from assessments.services.previous import previous_cycle_items
+from assessments.services.workflow import item_request_changes, item_submit
+
+REASON = "benchmark dataset"
 
 # Asia-Pacific and neighbours (beside the demo's Republic of Korea), so the benchmark reads like the region.
 REGION = [
@@ -104,6 +111,8 @@ def _notes(rng: random.Random, keys: list[str], citations: int) -> str:
     return " ".join(parts)
 
 
+# The workflow's notifications (submitted, changes requested) would mail every simulated person.
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
 @transaction.atomic
 def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: int = 2025) -> DatasetSize:
     """Build the dataset on top of the demo data; return what it holds."""
@@ -120,7 +129,6 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
         for n in range(10)
     ]
     cycles = {cycle.year: cycle for cycle in Cycle.objects.filter(year__in=CYCLES)}
-    indicators = {year: list(cycles[year].indicators.order_by("position")) for year in CYCLES}
 
     existing_sources = Source.objects.count()
     new_sources = [
@@ -142,68 +150,31 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
     codes = [code for code in REGION if Country.objects.filter(code=code).exists()][:countries]
     country_rows = {country.code: country for country in Country.objects.filter(code__in=codes)}
     now = timezone.now()
+    editor = User.objects.get(username="editor")
     for code in codes:
         country = country_rows[code]
-        previous_ratings: dict[str, str] = {}
         for year in CYCLES:
-            assessment, created = CountryAssessment.objects.get_or_create(country=country, cycle=cycles[year])
-            if not created and assessment.items.exists():
-                previous_ratings = (
-                    dict(assessment.items.indicators().values_list("indicator__code", "rating")) or previous_ratings
-                )
+            if CountryAssessment.objects.filter(country=country, cycle=cycles[year]).exists():
                 continue
-            finished = year < 2025
-            items = [
-                AssessmentItem(
-                    country_assessment=assessment,
-                    kind=ItemKind.OVERVIEW,
-                    notes=" ".join(_sentence(rng) for _ in range(6)) if finished else "",
-                    status=ItemStatus.APPROVED if finished else ItemStatus.DRAFT,
-                )
-            ]
-            for indicator in indicators[year]:
-                rating = rng.choice(Rating.values) if finished or rng.random() < 0.6 else ""
-                items.append(
-                    AssessmentItem(
-                        country_assessment=assessment,
-                        kind=ItemKind.INDICATOR,
-                        indicator=indicator,
-                        rating=rating,
-                        trend=derive_trend(rating, previous_ratings.get(indicator.code)) if rating else "",
-                        notes=_notes(rng, keys, rng.choice([3, 4, 4])) if rating else "",
-                        status=(
-                            ItemStatus.APPROVED
-                            if finished
-                            else rng.choice([ItemStatus.DRAFT, ItemStatus.IN_REVIEW, ItemStatus.CHANGES_REQUESTED])
-                        ),
-                        version=revisions_per_item,
-                        last_edited_by=researcher,
-                    )
-                )
-            items.append(
-                AssessmentItem(
-                    country_assessment=assessment,
-                    kind=ItemKind.CONCLUSION,
-                    notes=_sentence(rng, 40) if finished else "",
-                    status=ItemStatus.APPROVED if finished else ItemStatus.DRAFT,
-                )
-            )
-            AssessmentItem.objects.bulk_create(items)
-            previous_ratings = {item.indicator.code: item.rating for item in items if item.indicator_id}
-            if year == 2025:
+            assessment = country_assessment_create(country=country, cycle=cycles[year], user=admin, reason=REASON)
+            items = list(assessment.items.select_related("indicator", "country_assessment__cycle"))
+            if year < 2025:
+                _finished(items, rng, keys, admin)
+            else:
+                index = codes.index(code)
                 # Ten researcher/reviewer pairs share the region; the demo pair also takes the first three
                 # countries, so its dashboard holds four assessments, as a researcher's would.
-                index = codes.index(code)
-                pair = [team[index % len(team)]] + ([(researcher, reviewer)] if index < 3 else [])
+                pairs = [team[index % len(team)]] + ([(researcher, reviewer)] if index < 3 else [])
                 Assignment.objects.bulk_create(
                     [
                         Assignment(country_assessment=assessment, user=person, role=role)
-                        for people in pair
+                        for people in pairs
                         for person, role in zip(people, AssignmentRole.values, strict=True)
                     ],
                     ignore_conflicts=True,
                 )
-            _citations_and_history(items, rng, now, researcher, reviewer, admin, revisions_per_item)
+                _in_progress(items, rng, keys, pairs[0], editor)
+            _older_revisions(items, now, researcher, revisions_per_item)
 
     return DatasetSize(
         countries=CountryAssessment.objects.values("country").distinct().count(),
@@ -216,72 +187,79 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
     )
 
 
-def _citations_and_history(items, rng, now, researcher, reviewer, admin, revisions) -> None:
-    from assessments.citations.syntax import extract_citations
-
-    source_ids = dict(Source.objects.filter(key__startswith="bench-").values_list("key", "pk"))
-    citations = []
+def _finished(items, rng, keys, admin) -> None:
+    """A finished cycle: its published record, written on the archive path of the content service."""
+    changes = []
     for item in items:
-        for position, ref in enumerate(extract_citations(item.notes), start=1):
-            citations.append(
-                Citation(
-                    item=item, position=position, key=ref.key, source_id=source_ids.get(ref.key), locator=ref.locator
-                )
-            )
-    Citation.objects.bulk_create(citations, batch_size=1000)
+        if item.kind == ItemKind.INDICATOR:
+            values = {"rating": rng.choice(Rating.values), "notes": _notes(rng, keys, rng.choice([3, 4, 4]))}
+        elif item.kind == ItemKind.OVERVIEW:
+            values = {"notes": " ".join(_sentence(rng) for _ in range(6))}
+        else:
+            values = {"notes": _sentence(rng, 40)}
+        changes.append(ContentChange(item=item, values=values))
+    items_content_write(changes=changes, user=admin, reason=REASON, kind=WriteKind.ARCHIVE)
+    previous = previous_cycle_items(items)
+    trends = []
+    for item in AssessmentItem.objects.filter(pk__in=[i.pk for i in items]).select_related(
+        "indicator", "country_assessment__cycle"
+    ):
+        if item.kind == ItemKind.INDICATOR:
+            derived = previous[item.pk].derived_trend(item.rating)
+            trends.append(ContentChange(item=item, values={"trend": derived or Trend.NEW}))
+    items_content_write(changes=trends, user=admin, reason=REASON, kind=WriteKind.ARCHIVE)
 
+
+def _in_progress(items, rng, keys, pair, editor) -> None:
+    """The open cycle: drafts written by the assigned researcher (60 % of indicators), then moved through review
+    by the workflow's own transitions: some submitted, some returned with changes requested."""
+    researcher, reviewer = pair
+    changes = [
+        ContentChange(
+            item=item, values={"rating": rng.choice(Rating.values), "notes": _notes(rng, keys, rng.choice([3, 4, 4]))}
+        )
+        for item in items
+        if item.kind == ItemKind.INDICATOR and rng.random() < 0.6
+    ]
+    written = items_content_write(changes=changes, user=researcher, reason="edited", kind=WriteKind.EDIT).items
+    for item in written:
+        stage = rng.choice([ItemStatus.DRAFT, ItemStatus.IN_REVIEW, ItemStatus.CHANGES_REQUESTED])
+        if stage == ItemStatus.DRAFT:
+            continue
+        item = item_submit(item=item, user=researcher)
+        if stage == ItemStatus.CHANGES_REQUESTED:
+            item_request_changes(item=item, user=reviewer, comment="Please cite more recent evidence.")
+
+
+def _older_revisions(items, now, researcher, revisions: int) -> None:
+    """The drafting before the current content, as simple-history would have recorded it over the cycle: the
+    notes growing word by word (historical rows only; they describe the past and change no current state)."""
     History = AssessmentItem.history.model
     history = []
-    for item in items:
-        if not item.indicator_id:
-            continue
+    for item in AssessmentItem.objects.filter(pk__in=[i.pk for i in items], kind=ItemKind.INDICATOR):
         words = item.notes.split()
-        for revision in range(1, revisions + 1):
-            last = revision == revisions
-            reason = (
-                "created"
-                if revision == 1
-                else ("approved" if last and item.status == ItemStatus.APPROVED else "edited")
-            )
+        for revision in range(1, revisions - 1):
             history.append(
                 History(
                     id=item.pk,
                     kind=item.kind,
                     rating=item.rating if revision > 2 else "",
-                    trend=item.trend if revision > 2 else "",
+                    trend="",
                     trend_override_reason="",
                     notes=" ".join(words[: max(0, len(words) * revision // revisions)]),
-                    status=item.status if last else ItemStatus.DRAFT,
-                    version=revision,
+                    status=ItemStatus.DRAFT,
+                    version=1,
+                    approved_version=0,
                     country_assessment_id=item.country_assessment_id,
                     indicator_id=item.indicator_id,
                     last_edited_by_id=researcher.pk,
                     history_date=now - timedelta(days=revisions - revision, minutes=item.pk % 60),
-                    history_change_reason=reason,
-                    history_type="+" if revision == 1 else "~",
-                    history_user_id=(reviewer if reason == "approved" else researcher).pk,
+                    history_change_reason="edited",
+                    history_type="~",
+                    history_user_id=researcher.pk,
                 )
             )
     History.objects.bulk_create(history, batch_size=2000)
-    CitationHistory = Citation.history.model
-    CitationHistory.objects.bulk_create(
-        [
-            CitationHistory(
-                id=c.pk,
-                item_id=c.item_id,
-                position=c.position,
-                key=c.key,
-                source_id=c.source_id,
-                locator=c.locator,
-                history_date=now,
-                history_change_reason="created",
-                history_type="+",
-                history_user_id=researcher.pk,
-            )
-            for c in Citation.objects.filter(item__in=[item.pk for item in items])
-        ],
-        batch_size=2000,
-    )
 
 
 def dataset_publish(*, years: tuple[int, ...] = (2019, 2022), reason: str = "published (benchmark)") -> int:
