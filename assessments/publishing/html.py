@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,16 +26,32 @@ class Area:
     rows: list[Row]
 
 
-def annex_context(annex: AnnexData) -> dict:
+MARKER = re.compile(r'<sup class="fn-ref" id="fnref-(\d+)"><a href="#fn-\1"[^>]*>\1</a></sup>')
+
+
+def inline_footnotes(html: str, annex: AnnexData) -> str:
+    """Each footnote marker replaced by its footnote's text in a span that WeasyPrint floats to the page foot."""
+    by_number = {footnote.number: footnote.html for footnote in annex.footnotes}
+
+    def replace(match: re.Match) -> str:
+        number = int(match.group(1))
+        return f'<span class="footnote" id="fn-{number}">{by_number.get(number, "")}</span>'
+
+    return MARKER.sub(replace, html)
+
+
+def annex_context(annex: AnnexData, *, page_footnotes: bool = False) -> dict:
+    """`page_footnotes`: footnote texts inline at their markers (for the PDF's page-foot notes)."""
+    notes = (lambda html: inline_footnotes(html, annex)) if page_footnotes else (lambda html: html)
     return {
         "annex": annex,
-        "overview_html": annex.overview.notes_html,
-        "conclusion_html": annex.conclusion.notes_html,
+        "overview_html": notes(annex.overview.notes_html),
+        "conclusion_html": notes(annex.conclusion.notes_html),
         "areas": [
-            Area(area.name, [Row(indicator, indicator.notes_html) for indicator in area.indicators])
+            Area(area.name, [Row(indicator, notes(indicator.notes_html)) for indicator in area.indicators])
             for area in annex.areas
         ],
-        "show_endnotes": True,
+        "show_endnotes": not page_footnotes,
     }
 
 
@@ -76,12 +93,7 @@ def annex_document_html(annex: AnnexData, *, body_html: str | None = None) -> st
 
 
 def annex_pdf_html(annex: AnnexData) -> str:
-    """The HTML WeasyPrint lays out. Footnotes are numbered notes at the end, their markers linked to them.
-
-    (Footnotes at the page foot, WeasyPrint's `float: footnote`, were tried and dropped: called from table
-    cells they either drift pages away from their call or, with `footnote-policy: line`, leave pages half
-    empty; see the publishing notes.)
-    """
-    context = annex_context(annex)
+    """The HTML WeasyPrint lays out, footnotes inline at their markers (floated to the page foot)."""
+    context = annex_context(annex, page_footnotes=True)
     context["title"] = document_title(annex)
     return render_to_string("publishing/annex_pdf.html", context)
