@@ -5,6 +5,7 @@ as plain text, and as markdown-ish text (`*Title*`, `<URL>`), the notation of th
 """
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Protocol
@@ -233,3 +234,24 @@ def format_unknown(key: str, locator: str) -> Rich:
     return Rich(
         f'<span class="citation-unknown" title="Unknown citation key">{escape(typed, quote=False)}</span>', typed, typed
     )
+
+
+_LOCATOR = re.compile(
+    r"^(?P<label>pp?|pages?|pg|paras?|paragraphs?|¶¶?)\.?\s*(?P<first>[\divxlc]+)"
+    r"(?:\s*(?:-|–|—|to)\s*(?P<last>[\divxlc]+))?(?P<rest>.*)$",
+    re.I | re.S,
+)
+
+
+def normalise_locator(locator: str) -> str:
+    """Pages and paragraphs in the house form: `p. 4`, `pp. 4–5`, `para. 3`, `paras. 3–4` (en dash, no
+    spaces). Other locators (a section's title, 'Women and Girls' Rights') are printed as typed."""
+    match = _LOCATOR.match(locator.strip())
+    if not match:
+        return locator
+    label = match["label"].lower()
+    kind = "para" if label.startswith(("para", "¶")) else "p"
+    first, last, rest = match["first"], match["last"], match["rest"]
+    if last:
+        return f"{'pp' if kind == 'p' else 'paras'}. {first}–{last}{rest}"
+    return f"{kind}. {first}{rest}"
