@@ -3,12 +3,14 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra poppler-utils
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra fonts-liberation poppler-utils
 BROWSER_PACKAGES := chromium libatomic1
+# Optional: LibreOffice lays out the DOCX export for the slow test (tests marked slow skip without soffice).
+OFFICE_PACKAGES := libreoffice-writer-nogui
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run setup system-packages browser-packages test test-pg lint bench loadtest check-deploy clean
+.PHONY: run setup system-packages browser-packages office-packages test-slow test test-pg lint bench loadtest check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -35,6 +37,18 @@ browser-packages:
 	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Browser tests need: $$missing (they are skipped without /usr/bin/chromium)"; fi; \
 	fi
+
+office-packages:
+	@missing=$$(for p in $(OFFICE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The DOCX layout check needs: $$missing (the slow test is skipped without soffice)"; fi; \
+	fi
+
+# The slow checks: the DOCX export laid out by LibreOffice.
+test-slow: setup office-packages
+	$(PY) -m pytest -q -p no:cacheprovider -m slow
 
 run: setup
 	mkdir -p var
