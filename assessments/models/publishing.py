@@ -36,7 +36,11 @@ class EditionQuerySet(models.QuerySet):
 class Edition(models.Model):
     country_assessment = models.ForeignKey(CountryAssessment, on_delete=models.PROTECT, related_name="editions")
     number = models.PositiveSmallIntegerField()
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(help_text="When r2p recorded the publication.")
+    publication_date = models.DateField(
+        help_text="The date the annex carries (its citation date): the day of publishing, or for an archive "
+        "edition entered afterwards, the day the centre first published it."
+    )
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     errata = models.TextField(blank=True, help_text="What this edition corrects (from v2 on).")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the data snapshot.")

@@ -1,5 +1,7 @@
 """Publishing a country's annex as an immutable, numbered edition; who may publish and preview drafts."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -53,10 +55,17 @@ def publish_blockers(country_assessment: CountryAssessment, *, items: list[Asses
 
 @transaction.atomic
 def annex_publish(
-    *, country_assessment: CountryAssessment, user, errata: str = "", reason: str | None = None
+    *,
+    country_assessment: CountryAssessment,
+    user,
+    errata: str = "",
+    publication_date: date | None = None,
+    reason: str | None = None,
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
+    `publication_date`: the date the annex carries, today unless given (an archive edition entered later
+    carries the day the centre first published it; it cannot be in the future).
     The history records `reason` (default "published vN")."""
     if not can_publish(user):
         raise PermissionDenied("Only editors and administrators publish annexes.")
@@ -78,7 +87,17 @@ def annex_publish(
         raise ValidationError({"errata": "A first edition corrects nothing; leave the errata empty."})
 
     published_at = timezone.now().replace(microsecond=0)
-    annex = annex_build(country_assessment, edition=number, published_at=published_at, errata=errata)
+    today = timezone.localdate(published_at)
+    publication_date = publication_date or today
+    if publication_date > today:
+        raise ValidationError({"publication_date": "The publication date cannot be in the future."})
+    annex = annex_build(
+        country_assessment,
+        edition=number,
+        published_at=published_at,
+        publication_date=publication_date,
+        errata=errata,
+    )
     snapshot = annex.to_snapshot()
     if number > 1:
         previous = Edition.objects.only("snapshot").get(country_assessment=country_assessment, number=latest)
@@ -90,6 +109,7 @@ def annex_publish(
         country_assessment=country_assessment,
         number=number,
         published_at=published_at,
+        publication_date=publication_date,
         published_by=user,
         errata=errata,
         content_hash=content_hash(snapshot),
@@ -104,7 +124,7 @@ def annex_publish(
 
 
 # What says when and why an edition was published, rather than what the annex says.
-_EDITION_KEYS = {"edition", "published_at", "errata"}
+_EDITION_KEYS = {"edition", "published_at", "publication_date", "errata"}
 
 
 def _annex_content(snapshot: dict) -> dict:

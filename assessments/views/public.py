@@ -32,6 +32,7 @@ class AnnexListView(ListView):
             .only(
                 "number",
                 "published_at",
+                "publication_date",
                 "country_assessment__country__code",
                 "country_assessment__country__name",
                 "country_assessment__cycle__year",
