@@ -1,9 +1,14 @@
 """Pages anyone can read: published editions only. Drafts and unpublished assessments are 404 here."""
 
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
+
+from django.conf import settings
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, View
 
@@ -49,6 +54,31 @@ class AnnexListView(ListView):
         return context
 
 
+@dataclass(frozen=True)
+class Citation:
+    """How to cite an edition, for the "How to cite" block and the Highwire Press meta tags."""
+
+    title: str
+    author: str
+    date: date
+    language: str
+    url: str
+    pdf_url: str
+
+
+def edition_citation(request, edition: Edition) -> Citation:
+    ca = edition.country_assessment
+    year, code = ca.cycle.year, ca.country.code
+    return Citation(
+        title=f"{ca.country.name}: {ca.cycle.display_title}",
+        author=settings.R2P_PUBLISHER,
+        date=edition.publication_date,
+        language=settings.R2P_ANNEX_LANGUAGE,
+        url=request.build_absolute_uri(reverse("public:annex-edition", args=[year, code, edition.number])),
+        pdf_url=request.build_absolute_uri(reverse("public:annex-download", args=[year, code, edition.number, "pdf"])),
+    )
+
+
 class AnnexDetailView(DetailView):
     """One edition of an annex (the latest when no number is given), with downloads and edition history."""
 
@@ -73,6 +103,8 @@ class AnnexDetailView(DetailView):
             formats=FORMATS.values(),
             country=edition.country_assessment.country,
             cycle=edition.country_assessment.cycle,
+            cite=edition_citation(self.request, edition),
+            body_has_h1="<h1" in edition.html,  # editions frozen before the annex had its H1 get one here
         )
         return context
 
