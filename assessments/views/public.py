@@ -5,7 +5,6 @@ from datetime import date
 from itertools import groupby
 
 from django.conf import settings
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
