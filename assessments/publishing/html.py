@@ -12,12 +12,20 @@ from django.template.loader import render_to_string
 from .annex import AnnexData, AnnexIndicator
 
 ANNEX_CSS = "r2p/annex.css"
+ANNEX_SCREEN_CSS = "r2p/annex-screen.css"  # narrow screens; not for the PDF
 
 
 @dataclass(frozen=True)
 class Row:
     indicator: AnnexIndicator
     notes_html: str
+    breakable: bool = False  # PDF: a long row may break across pages; a short one moves whole
+
+
+# Rows whose notes are longer than this (in characters of text, about eight lines of the PDF's notes column)
+# may break across pages; shorter rows move to the next page whole (leaving at most a few lines empty).
+BREAKABLE_ROW_CHARS = 700
+TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,17 @@ def annex_context(annex: AnnexData, *, page_footnotes: bool = False) -> dict:
         "overview_html": notes(annex.overview.notes_html),
         "conclusion_html": notes(annex.conclusion.notes_html),
         "areas": [
-            Area(area.name, [Row(indicator, notes(indicator.notes_html)) for indicator in area.indicators])
+            Area(
+                area.name,
+                [
+                    Row(
+                        indicator,
+                        notes(indicator.notes_html),
+                        breakable=page_footnotes and len(TAG.sub("", indicator.notes_html)) > BREAKABLE_ROW_CHARS,
+                    )
+                    for indicator in area.indicators
+                ],
+            )
             for area in annex.areas
         ],
         "show_endnotes": not page_footnotes,
@@ -62,9 +80,12 @@ def annex_body_html(annex: AnnexData) -> str:
 
 @cache
 def annex_css() -> str:
-    path = finders.find(ANNEX_CSS)
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+    """The standalone document's embedded styles: the annex's and the narrow-screen ones."""
+    parts = []
+    for name in (ANNEX_CSS, ANNEX_SCREEN_CSS):
+        with open(finders.find(name), encoding="utf-8") as handle:
+            parts.append(handle.read())
+    return "\n".join(parts)
 
 
 @cache

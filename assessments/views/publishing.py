@@ -1,5 +1,7 @@
 """Staff publishing: the publish transition and draft previews of the annex in every format."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,16 @@ def export_response(export: Export, *, inline: bool = False) -> HttpResponse:
     return response
 
 
+def _posted_date(value: str) -> date | None:
+    """An <input type=date> value (YYYY-MM-DD), or None when empty."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({"publication_date": "Enter the publication date as YYYY-MM-DD."}) from None
+
+
 class PublishView(LoginRequiredMixin, View):
     """POST only: publish the next edition (errata required from v2 on)."""
 
@@ -42,7 +54,10 @@ class PublishView(LoginRequiredMixin, View):
         assessment = country_assessment_or_404(year, country)
         try:
             edition = annex_publish(
-                country_assessment=assessment, user=request.user, errata=request.POST.get("errata", "")
+                country_assessment=assessment,
+                user=request.user,
+                errata=request.POST.get("errata", ""),
+                publication_date=_posted_date(request.POST.get("publication_date", "")),
             )
         except ValidationError as error:
             for message in error.messages:

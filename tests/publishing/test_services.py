@@ -158,3 +158,32 @@ def test_citation_rows_untouched_by_publishing(korea_unpublished, editor):
     before = Citation.objects.count()
     annex_publish(country_assessment=korea_unpublished, user=editor)
     assert Citation.objects.count() == before
+
+
+def test_publication_date_defaults_to_today_and_may_be_entered_for_an_archive_edition(korea_unpublished, editor):
+    import datetime
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        annex_publish(
+            country_assessment=korea_unpublished,
+            user=editor,
+            publication_date=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    edition = annex_publish(
+        country_assessment=korea_unpublished, user=editor, publication_date=datetime.date(2022, 5, 31)
+    )
+    assert edition.publication_date == datetime.date(2022, 5, 31)
+    assert edition.snapshot["publication_date"] == "2022-05-31"
+    assert "Edition 1, published 31 May 2022" in edition.html
+    assert AnnexData.from_snapshot(edition.snapshot).publication_day == datetime.date(2022, 5, 31)
+    korea_unpublished.items.filter(indicator__code="BC-2").update(notes="Strong institutions reduce the risks.")
+    second = annex_publish(country_assessment=korea_unpublished, user=editor, errata="Fixed BC-2.")
+    assert second.publication_date == timezone.localdate(second.published_at)
+
+
+def test_snapshots_made_before_publication_dates_read_the_publishing_day(korea_unpublished, editor):
+    edition = annex_publish(country_assessment=korea_unpublished, user=editor)
+    old = {key: value for key, value in edition.snapshot.items() if key != "publication_date"}
+    assert AnnexData.from_snapshot(old).publication_day == edition.published_at.date()
