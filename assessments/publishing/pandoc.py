@@ -280,6 +280,7 @@ def _fit_columns(table, text_width: float) -> None:
 
 def _add_field(paragraph, instruction: str) -> None:
     run = paragraph.add_run()
+    run.font.size = Pt(8)
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
     text = OxmlElement("w:instrText")
