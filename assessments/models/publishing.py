@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.history.records import ChangeOnlyHistoricalRecords
 
@@ -38,6 +39,7 @@ class Edition(models.Model):
     number = models.PositiveSmallIntegerField()
     published_at = models.DateTimeField(help_text="When r2p recorded the publication.")
     publication_date = models.DateField(
+        default=timezone.localdate,
         help_text="The date the annex carries (its citation date): the day of publishing, or for an archive "
         "edition entered afterwards, the day the centre first published it."
     )
