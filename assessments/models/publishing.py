@@ -41,7 +41,7 @@ class Edition(models.Model):
     publication_date = models.DateField(
         default=timezone.localdate,
         help_text="The date the annex carries (its citation date): the day of publishing, or for an archive "
-        "edition entered afterwards, the day the centre first published it."
+        "edition entered afterwards, the day the centre first published it.",
     )
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     errata = models.TextField(blank=True, help_text="What this edition corrects (from v2 on).")
