@@ -3,12 +3,16 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra poppler-utils
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra fonts-liberation poppler-utils
 BROWSER_PACKAGES := chromium libatomic1
+# Node and npm only install test tools (axe-core, for the accessibility checks in tests/browser/axe.py).
+NODE_PACKAGES := nodejs npm
+# Optional: LibreOffice lays out the DOCX export for the slow test (tests marked slow skip without soffice).
+OFFICE_PACKAGES := libreoffice-writer-nogui
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run setup system-packages browser-packages test test-pg lint bench loadtest check-deploy clean
+.PHONY: run setup system-packages browser-packages node-packages office-packages test-slow test test-pg lint bench loadtest check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -36,6 +40,30 @@ browser-packages:
 	  else echo "Browser tests need: $$missing (they are skipped without /usr/bin/chromium)"; fi; \
 	fi
 
+# axe-core into node_modules/ (package.json, package-lock.json); browser tests skip the axe checks without it.
+node-packages: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@missing=$$(for p in $(NODE_PACKAGES); do command -v $$(echo $$p | sed s/nodejs/node/) >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The accessibility checks need: $$missing"; exit 0; fi; \
+	fi; \
+	npm ci --no-audit --no-fund --loglevel=error && touch $@
+
+office-packages:
+	@missing=$$(for p in $(OFFICE_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The DOCX layout check needs: $$missing (the slow test is skipped without soffice)"; fi; \
+	fi
+
+# The slow checks: the DOCX export laid out by LibreOffice.
+test-slow: setup office-packages
+	$(PY) -m pytest -q -p no:cacheprovider -m slow
+
 run: setup
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
@@ -43,10 +71,10 @@ run: setup
 	@echo "Serving on http://127.0.0.1:8000/  (log in at http://127.0.0.1:8000/accounts/login/)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup browser-packages
+test: setup browser-packages node-packages
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-pg: setup browser-packages
+test-pg: setup browser-packages node-packages
 	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(VENV)/.installed

@@ -21,12 +21,14 @@ from .style import (
     format_ibid,
     format_unknown,
     join,
+    normalise_locator,
     plain,
     safe_full,
     safe_short,
 )
 from .syntax import (
     CITATION_TOKEN,
+    FOOTNOTE_TOKEN,
     CitationRef,
     FootnoteSpan,
     iter_footnotes,
@@ -74,30 +76,63 @@ def footnote_marker(number: int) -> str:
 
 
 class _Citer:
-    """Walks citations in reading order and chooses each one's form."""
+    """Walks citations in reading order and chooses each one's form.
+
+    Ibid. (Chicago): a note's first citation is "Ibid." only when the previous footnote cited exactly that
+    one work and nothing else; after a note citing several works, or a prose-only note, the short form is
+    used. Within a note, a citation repeating the one just before it is "Ibid." too.
+    """
 
     def __init__(self, sources: Mapping[str, object], ibid: bool):
         self.sources = sources
         self.ibid = ibid
         self.style = StyleState()
         self.cited: set[str] = set()
-        self.previous: tuple[str, str] | None = None  # (key, locator) of the preceding citation
+        self.previous_note: list[tuple[str, str]] = []  # (key, locator) of every citation of the previous note
+        self.note: list[tuple[str, str]] = []  # the same for the note being rendered
+
+    def begin_note(self) -> None:
+        self.note = []
+
+    def end_note(self) -> None:
+        self.previous_note = self.note
+
+    def _ibid(self, ref: CitationRef) -> bool:
+        if not self.ibid:
+            return False
+        if self.note:
+            before = self.note[-1]
+        elif self.previous_note and {key for key, _ in self.previous_note} == {ref.key}:
+            before = self.previous_note[-1]
+        else:
+            return False
+        # "Ibid." alone repeats the previous locator; a whole-work citation after a located one is short form.
+        return before[0] == ref.key and (bool(ref.locator) or not before[1])
 
     def cite(self, ref: CitationRef) -> Rich:
         source = self.sources.get(ref.key)
+        ibid = source is not None and self._ibid(ref)
+        previous = self.note[-1] if self.note else (self.previous_note[-1] if self.previous_note else None)
+        self.note.append((ref.key if source is not None else f"?{ref.key}", ref.locator))
+        locator = normalise_locator(ref.locator)
         if source is None:
-            self.previous = None
             return format_unknown(ref.key, ref.locator)
-        previous, self.previous = self.previous, (ref.key, ref.locator)
-        if self.ibid and previous and previous[0] == ref.key and (ref.locator or not previous[1]):
-            return format_ibid("" if ref.locator == previous[1] else ref.locator)
+        if ibid:
+            return format_ibid("" if previous and ref.locator == previous[1] else locator)
         if ref.key in self.cited:
-            return safe_short(source, ref.locator)
+            return safe_short(source, locator)
         self.cited.add(ref.key)
-        return safe_full(source, ref.locator, self.style)
+        return safe_full(source, locator, self.style)
 
     def group(self, refs: Sequence[CitationRef]) -> Rich:
         return end_sentence(join([self.cite(ref) for ref in refs], "; "))
+
+    def introduce(self, prose: str) -> None:
+        """Abbreviations the annex's own prose introduces ("the Asia Pacific Forum (APF)") print short."""
+        for source in self.sources.values():
+            abbreviation = getattr(source, "author_abbreviation", "")
+            if abbreviation and f"({abbreviation})" in prose:
+                self.style.introduced_abbreviations.add(abbreviation)
 
 
 def _inline(tokens: Iterable[Token], citer: _Citer) -> Rich:
@@ -139,6 +174,20 @@ def _footnote_content(span: FootnoteSpan, citer: _Citer) -> Rich:
     return citer.group(span.token.meta["refs"])
 
 
+def _spans_with_prose(tokens: list[Token]) -> Iterable[tuple[FootnoteSpan, str]]:
+    """Each footnote of parsed notes in reading order, with the item's prose before its marker."""
+    prose: list[str] = []
+    spans = iter(iter_footnotes(tokens))
+    for block in tokens:
+        if block.type != "inline":
+            continue
+        for child in block.children or []:
+            if child.type in (CITATION_TOKEN, FOOTNOTE_TOKEN):
+                yield next(spans), "".join(prose)
+            elif child.type == "text":
+                prose.append(child.content)
+
+
 def _unknown_keys(text: str, refs: list[CitationRef], sources: Mapping[str, object]) -> list[UnknownKey]:
     unknown = []
     for ref in locate(text, refs):
@@ -173,8 +222,11 @@ def _render_texts(
     footnotes: list[Footnote] = []
     for pk, text, tokens in parsed:
         numbers, refs = [], []
-        for span in spans_by_pk[pk]:
+        for span, prose in _spans_with_prose(tokens):
+            citer.introduce(prose)
+            citer.begin_note()
             content = _footnote_content(span, citer)
+            citer.end_note()
             span_refs = span.refs()
             refs.extend(span_refs)
             span.token.meta = {**(span.token.meta or {}), "number": number}

@@ -6,6 +6,7 @@ as plain text, and as markdown-ish text (`*Title*`, `<URL>`), the notation of th
 
 import calendar
 import logging
+import re
 from dataclasses import dataclass, field
 from html import escape
 from typing import Protocol
@@ -268,3 +269,24 @@ def safe_short(source: SourceLike, locator: str) -> Rich:
     except _FORMAT_ERRORS:
         logger.warning("source %s cannot be formatted", getattr(source, "key", "?"), exc_info=True)
         return format_invalid(str(getattr(source, "key", "")), locator)
+
+
+_LOCATOR = re.compile(
+    r"^(?P<label>pp?|pages?|pg|paras?|paragraphs?|¶¶?)\.?\s*(?P<first>[\divxlc]+)"
+    r"(?:\s*(?:-|–|—|to)\s*(?P<last>[\divxlc]+))?(?P<rest>.*)$",
+    re.I | re.S,
+)
+
+
+def normalise_locator(locator: str) -> str:
+    """Pages and paragraphs in the house form: `p. 4`, `pp. 4–5`, `para. 3`, `paras. 3–4` (en dash, no
+    spaces). Other locators (a section's title, 'Women and Girls' Rights') are printed as typed."""
+    match = _LOCATOR.match(locator.strip())
+    if not match:
+        return locator
+    label = match["label"].lower()
+    kind = "para" if label.startswith(("para", "¶")) else "p"
+    first, last, rest = match["first"], match["last"], match["rest"]
+    if last:
+        return f"{'pp' if kind == 'p' else 'paras'}. {first}–{last}{rest}"
+    return f"{kind}. {first}{rest}"

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,14 @@ from assessments.services.sources import source_fields_from_csl
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REASON = "demo load"
+# The Korea 2022 annex carries no date. The centre's page on the assessments
+# (https://r2pasiapacific.org/responsibility-protect-asia-pacific) says the 2022 regional assessment "has now
+# been updated for May 2022"; the annex's latest source is of 9 May 2022 and it calls October 2022 upcoming.
+# No day is given: the demo edition is dated the last day of that month.
+KOREA_2022_PUBLICATION_DATE = date(2022, 5, 31)
+# The introduction's two "here" links: the same page holds the 2019 assessment (its Part II is the
+# methodology) and the 2022 update (the regional report); no deeper stable address is known.
+ASSESSMENTS_PAGE = "https://r2pasiapacific.org/responsibility-protect-asia-pacific"
 
 
 @dataclass
@@ -54,10 +63,11 @@ def demo_load() -> DemoReport:
         report.created.append("countries")
     annex = demo_annex()
 
-    cycle_2019 = cycle_create(year=2019, introduction=annex["introduction"].replace("2022", "2019"))
-    cycle_2022 = cycle_create(year=2022, previous=cycle_2019, introduction=annex["introduction"])
+    links = {"methodology_url": ASSESSMENTS_PAGE, "regional_report_url": ASSESSMENTS_PAGE}
+    cycle_2019 = cycle_create(year=2019, introduction=annex["introduction"].replace("2022", "2019"), **links)
+    cycle_2022 = cycle_create(year=2022, previous=cycle_2019, introduction=annex["introduction"], **links)
     cycle_2025 = cycle_create(
-        year=2025, previous=cycle_2022, introduction=annex["introduction"].replace("2022", "2025")
+        year=2025, previous=cycle_2022, introduction=annex["introduction"].replace("2022", "2025"), **links
     )
     korea = Country.objects.by_code(annex["country"])
 
@@ -93,7 +103,12 @@ def demo_load() -> DemoReport:
         country=korea, cycle=cycle_2022
     )
     if not korea_2022.editions.exists() and not publish_blockers(korea_2022):
-        edition = annex_publish(country_assessment=korea_2022, user=users["editor"][0], reason=REASON)
+        edition = annex_publish(
+            country_assessment=korea_2022,
+            user=users["editor"][0],
+            publication_date=KOREA_2022_PUBLICATION_DATE,
+            reason=REASON,
+        )
         report.created.append(f"Republic of Korea 2022 published as edition v{edition.number}")
     return report
 

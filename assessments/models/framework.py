@@ -66,7 +66,18 @@ class Cycle(models.Model):
         max_length=INTRODUCTION_MAX_CHARS,
         validators=[max_chars(INTRODUCTION_MAX_CHARS)],
         help_text="Standard introduction of every annex of this cycle. {country_in_text} is replaced by "
-        "the country's name as used in a sentence.",
+        "the country's name as used in a sentence; {methodology_url} and {regional_report_url} by the "
+        "links below.",
+    )
+    methodology_url = models.URLField(
+        "methodology link",
+        blank=True,
+        help_text="Where the introduction's methodology link points (the assessment describing the method).",
+    )
+    regional_report_url = models.URLField(
+        "regional report link",
+        blank=True,
+        help_text="Where the introduction's regional report link points (this cycle's regional assessment).",
     )
     ibid_enabled = models.BooleanField(
         "use Ibid.", default=True, help_text="Cite a source repeated immediately as 'Ibid.'"

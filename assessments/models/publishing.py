@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.history.records import ChangeOnlyHistoricalRecords
 from assessments.limits import ERRATA_MAX_CHARS, max_chars
@@ -37,7 +38,12 @@ class EditionQuerySet(models.QuerySet):
 class Edition(models.Model):
     country_assessment = models.ForeignKey(CountryAssessment, on_delete=models.PROTECT, related_name="editions")
     number = models.PositiveSmallIntegerField()
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(help_text="When r2p recorded the publication.")
+    publication_date = models.DateField(
+        default=timezone.localdate,
+        help_text="The date the annex carries (its citation date): the day of publishing, or for an archive "
+        "edition entered afterwards, the day the centre first published it.",
+    )
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     errata = models.TextField(
         blank=True,

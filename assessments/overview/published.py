@@ -5,7 +5,7 @@ country assessment counts with its latest edition.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -55,6 +55,7 @@ class PublishedCountry:
     indicators: list[PublishedIndicator] = field(default_factory=list)
     footnotes: dict[int, str] = field(default_factory=dict)
     annex_url: str | None = None
+    publication_date: date | None = None  # the date the annex carries (an archive edition's original date)
 
     def indicator(self, code: str) -> PublishedIndicator | None:
         return next((indicator for indicator in self.indicators if indicator.code == code), None)
@@ -103,6 +104,7 @@ def published_country(edition: Edition) -> PublishedCountry:
         year=assessment.cycle.year,
         edition=edition.number,
         published_at=edition.published_at,
+        publication_date=edition.publication_date,
         score=_int_or_none(snapshot.get("score")),
         previous_score=_int_or_none(snapshot.get("previous_score")),
         score_change=_int_or_none(snapshot.get("score_change")),

@@ -8,7 +8,7 @@ JSON export and exactly what an Edition stores; its canonical JSON's SHA-256 is 
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -73,6 +73,7 @@ class AnnexData:
     title: str
     edition: int | None
     published_at: str | None  # ISO 8601, UTC
+    publication_date: str | None  # ISO 8601 date the annex carries (None for drafts)
     errata: str
     publisher: str
     publisher_lines: list[str]
@@ -96,6 +97,13 @@ class AnnexData:
     @property
     def published_datetime(self) -> datetime | None:
         return datetime.fromisoformat(self.published_at) if self.published_at else None
+
+    @property
+    def publication_day(self) -> date | None:
+        """The date printed on the annex and used to cite it."""
+        if self.publication_date:
+            return date.fromisoformat(self.publication_date)
+        return self.published_datetime.date() if self.published_datetime else None
 
     @property
     def summary_groups(self) -> list[SummaryGroup]:
@@ -127,6 +135,7 @@ class AnnexData:
             "title": self.title,
             "edition": self.edition,
             "published_at": self.published_at,
+            "publication_date": self.publication_date,
             "errata": self.errata,
             "publisher": {"name": self.publisher, "lines": list(self.publisher_lines)},
             "score": self.score,
@@ -167,6 +176,7 @@ class AnnexData:
             title=snapshot["title"],
             edition=snapshot["edition"],
             published_at=snapshot["published_at"],
+            publication_date=snapshot.get("publication_date"),  # absent from snapshots made before it existed
             errata=snapshot["errata"],
             publisher=snapshot["publisher"]["name"],
             publisher_lines=list(snapshot["publisher"]["lines"]),
@@ -196,6 +206,7 @@ def annex_build(
     *,
     edition: int | None = None,
     published_at: datetime | None = None,
+    publication_date: date | None = None,
     errata: str = "",
 ) -> AnnexData:
     """Build the annex from the assessment's current items (about five queries, whatever the data)."""
@@ -224,7 +235,12 @@ def annex_build(
         notes = rendered.notes[item.pk]
         return AnnexNarrative(notes_html=notes.html, footnotes=list(notes.footnote_numbers))
 
-    introduction = cycle.introduction.replace("{country_in_text}", country.sentence_name)
+    day = publication_date or (published_at.date() if published_at else None)
+    introduction = (
+        cycle.introduction.replace("{country_in_text}", country.sentence_name)
+        .replace("{methodology_url}", cycle.methodology_url or "#")
+        .replace("{regional_report_url}", cycle.regional_report_url or "#")
+    )
     return AnnexData(
         country_code=country.code,
         country_name=country.name,
@@ -234,6 +250,7 @@ def annex_build(
         title=cycle.display_title,
         edition=edition,
         published_at=published_at.isoformat() if published_at else None,
+        publication_date=day.isoformat() if day else None,
         errata=errata,
         publisher=settings.R2P_PUBLISHER,
         publisher_lines=list(settings.R2P_PUBLISHER_LINES),

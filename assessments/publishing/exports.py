@@ -14,7 +14,7 @@ from .pandoc import annex_docx, annex_markdown
 from .pdf import annex_pdf
 
 # Bump when a renderer changes, so cached edition files are rendered afresh.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 CACHE_SECONDS = 60 * 60 * 24
 
 

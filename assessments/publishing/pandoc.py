@@ -15,15 +15,18 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import _Cell
 
 from .annex import AnnexData
+from .docx_style import CELL_MARGINS_PT, REFERENCE_DOCX, TABLE_PT, column_widths, longest_word_pt
 from .html import document_title
 from .markdown_safety import defuse
 
@@ -31,6 +34,8 @@ FOOTNOTES_DIV = "r2p-footnotes"
 FOOTNOTE_ID_PREFIX = "r2p-fn-"
 DRAFT_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # drafts carry no date of their own
 PANDOC_TIMEOUT = 60
+PAGE_WIDTH = Mm(210)
+SIDE_MARGIN = Mm(18)
 
 
 class PandocError(RuntimeError):
@@ -114,7 +119,8 @@ def annex_tree(annex: AnnexData, *, keep_styles: bool) -> dict:
         return None
 
     tree["blocks"] = _walk(blocks, replace)
-    tree["meta"] = {"title": {"t": "MetaInlines", "c": [{"t": "Str", "c": document_title(annex)}]}}
+    # No "title" in the metadata: pandoc would print it as an extra Title paragraph above the title block.
+    tree["meta"] = {}
     return tree
 
 
@@ -153,17 +159,22 @@ def annex_markdown(annex: AnnexData) -> bytes:
 
 def annex_docx(annex: AnnexData) -> bytes:
     tree = annex_tree(annex, keep_styles=True)
-    raw = pandoc(["-f", "json", "-t", "docx", "-o", "-"], json.dumps(tree).encode("utf-8"), epoch=_epoch(annex))
+    tree["meta"] = {"lang": {"t": "MetaString", "c": settings.R2P_ANNEX_LANGUAGE}}
+    raw = pandoc(
+        ["-f", "json", "-t", "docx", "--reference-doc", str(REFERENCE_DOCX), "-o", "-"],
+        json.dumps(tree).encode("utf-8"),
+        epoch=_epoch(annex),
+    )
     return _normalise_zip(_finish_docx(raw, annex), _epoch(annex))
 
 
 def _finish_docx(raw: bytes, annex: AnnexData) -> bytes:
     document = Document(io.BytesIO(raw))
-    _style(document)
+    _language(document, settings.R2P_ANNEX_LANGUAGE)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(18)
+        section.page_width, section.page_height = PAGE_WIDTH, Mm(297)
+        section.left_margin = section.right_margin = SIDE_MARGIN
         section.top_margin, section.bottom_margin = Mm(18), Mm(20)
         header = section.header.paragraphs[0]
         if annex.is_draft:
@@ -173,17 +184,23 @@ def _finish_docx(raw: bytes, annex: AnnexData) -> bytes:
             header.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        footer.add_run(f"{annex.country_name} — {annex.title}    Page ")
+        edition = f"Edition {annex.edition}" if annex.edition else "Draft"
+        footer.add_run(f"{annex.country_name} · {annex.title} · {edition}    Page ").font.size = Pt(8)
         _add_field(footer, "PAGE")
-        footer.add_run(" of ")
+        footer.add_run(" of ").font.size = Pt(8)
         _add_field(footer, "NUMPAGES")
+    text_width = Emu(PAGE_WIDTH - 2 * SIDE_MARGIN).pt
+    compact = document.styles["Compact"]
     for table in document.tables:
         _table_borders(table)
+        for paragraph in (paragraph for cell in table._cells for paragraph in cell.paragraphs):
+            if paragraph.style.name in ("Body Text", "First Paragraph", "Normal"):
+                paragraph.style = compact  # one size in the table, as the column widths assume
+        _fit_columns(table, text_width)
         for index, row in enumerate(table.rows):
             properties = row._tr.get_or_add_trPr()
             if index == 0:
                 properties.append(OxmlElement("w:tblHeader"))
-            properties.append(OxmlElement("w:cantSplit"))
     when = _epoch(annex).replace(tzinfo=None)
     core = document.core_properties
     core.title = document_title(annex)
@@ -192,6 +209,7 @@ def _finish_docx(raw: bytes, annex: AnnexData) -> bytes:
     core.comments = ""
     core.keywords = "R2P"
     core.subject = f"{annex.country_name} {annex.cycle}"
+    core.language = settings.R2P_ANNEX_LANGUAGE
     core.created = core.modified = when
     core.last_printed = when
     core.revision = annex.edition or 1
@@ -200,24 +218,70 @@ def _finish_docx(raw: bytes, annex: AnnexData) -> bytes:
     return out.getvalue()
 
 
-def _style(document) -> None:
-    styles = document.styles
-    for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Footnote Text"):
-        if name in [style.name for style in styles]:
-            style = styles[name]
-            style.font.name = "Arial"
-            style.font.size = Pt(8 if name == "Footnote Text" else 10)
-    for name, size in (("Title", 24), ("Subtitle", 13), ("Heading 1", 13)):
-        if name in [style.name for style in styles]:
-            style = styles[name]
-            style.font.name = "Arial"
-            style.font.size = Pt(size)
-            style.font.bold = True
-            style.font.color.rgb = RGBColor(0x14, 0x32, 0x4A)
+def _language(document, language: str) -> None:
+    """Word's proofing language: the default run properties, and any run or style that names one."""
+    root = document.styles.element
+    defaults = root.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    if defaults.find(qn("w:lang")) is None:
+        defaults.append(OxmlElement("w:lang"))
+    for part in (root, document.element):
+        for element in part.iter(qn("w:lang")):
+            element.set(qn("w:val"), language)
+
+
+def _cell_minimum(cell, *, header: bool) -> float:
+    """The width a cell needs for its longest word (bold runs measured bold)."""
+    widest = 0.0
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            widest = max(widest, longest_word_pt(run.text, TABLE_PT, bold=header or bool(run.bold)))
+    return widest + CELL_MARGINS_PT
+
+
+def _grid_index(tr, tc) -> int:
+    index = 0
+    for other in tr.tc_lst:
+        if other is tc:
+            return index
+        index += other.grid_span
+    return index
+
+
+def _fit_columns(table, text_width: float) -> None:
+    """Fixed column widths summing to the text width, none narrower than its longest word."""
+    columns = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    if not columns:
+        return
+    shares = [float(column.get(qn("w:w")) or 1) for column in columns]
+    minimums = [0.0] * len(columns)
+    for row_index, row in enumerate(table.rows):
+        for tc in row._tr.tc_lst:
+            index = _grid_index(row._tr, tc)
+            if index < len(minimums) and tc.grid_span == 1:
+                minimums[index] = max(minimums[index], _cell_minimum(_Cell(tc, table), header=row_index == 0))
+    widths = column_widths(minimums, shares, text_width)
+    for column, width in zip(columns, widths, strict=True):
+        column.set(qn("w:w"), str(round(width * 20)))
+    properties = table._tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout"):
+        for existing in properties.findall(qn(tag)):
+            properties.remove(existing)
+    table_width = OxmlElement("w:tblW")
+    table_width.set(qn("w:w"), str(round(text_width * 20)))
+    table_width.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    properties.append(table_width)
+    properties.append(layout)
+    for row in table.rows:
+        for tc in row._tr.tc_lst:
+            index = _grid_index(row._tr, tc)
+            tc.width = Pt(sum(widths[index : index + tc.grid_span]))
 
 
 def _add_field(paragraph, instruction: str) -> None:
     run = paragraph.add_run()
+    run.font.size = Pt(8)
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
     text = OxmlElement("w:instrText")

@@ -143,10 +143,23 @@ def framework_load(*, cycle: Cycle, rows: list[dict[str, str]] | None = None) ->
 
 
 @transaction.atomic
-def cycle_create(*, year: int, previous: Cycle | None = None, introduction: str = "") -> Cycle:
+def cycle_create(
+    *,
+    year: int,
+    previous: Cycle | None = None,
+    introduction: str = "",
+    methodology_url: str = "",
+    regional_report_url: str = "",
+) -> Cycle:
     """Create a cycle whose framework copies the previous cycle's (or the standard one)."""
     cycle, created = Cycle.objects.get_or_create(
-        year=year, defaults={"previous": previous, "introduction": introduction}
+        year=year,
+        defaults={
+            "previous": previous,
+            "introduction": introduction,
+            "methodology_url": methodology_url,
+            "regional_report_url": regional_report_url,
+        },
     )
     if created:
         rows = None

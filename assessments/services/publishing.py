@@ -145,9 +145,12 @@ def annex_publish(
     reason: str | None = None,
     trend_reason: str = "",
     published_at: datetime.datetime | None = None,
+    publication_date: datetime.date | None = None,
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
+    `publication_date`: the date the annex carries, today unless given (an archive edition entered later
+    carries the day the centre first published it; it cannot be in the future).
     The history records `reason` (default "published vN")."""
     if not can_publish(user):
         raise PermissionDenied("Only editors and administrators publish annexes.")
@@ -173,9 +176,19 @@ def annex_publish(
     if number == 1 and errata:
         raise ValidationError({"errata": "A first edition corrects nothing; leave the errata empty."})
 
-    # An archived annex keeps its original publication date (assessments.archive); otherwise now.
+    # An archived annex keeps its original publication (assessments.archive); otherwise it is published now.
     published_at = published_at or timezone.now().replace(microsecond=0)
-    annex = annex_build(country_assessment, edition=number, published_at=published_at, errata=errata)
+    today = timezone.localdate()
+    publication_date = publication_date or timezone.localdate(published_at)
+    if publication_date > today:
+        raise ValidationError({"publication_date": "The publication date cannot be in the future."})
+    annex = annex_build(
+        country_assessment,
+        edition=number,
+        published_at=published_at,
+        publication_date=publication_date,
+        errata=errata,
+    )
     snapshot = annex.to_snapshot()
     if number > 1:
         previous = Edition.objects.only("snapshot").get(country_assessment=country_assessment, number=latest)
@@ -187,6 +200,7 @@ def annex_publish(
         country_assessment=country_assessment,
         number=number,
         published_at=published_at,
+        publication_date=publication_date,
         published_by=user,
         errata=errata,
         content_hash=content_hash(snapshot),
@@ -203,7 +217,7 @@ def annex_publish(
 
 
 # What says when and why an edition was published, rather than what the annex says.
-_EDITION_KEYS = {"edition", "published_at", "errata"}
+_EDITION_KEYS = {"edition", "published_at", "publication_date", "errata"}
 
 
 def _annex_content(snapshot: dict) -> dict:

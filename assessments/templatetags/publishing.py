@@ -1,6 +1,7 @@
 """Template helpers for the annex and the publishing pages."""
 
 from django import template
+from django.conf import settings
 
 from assessments.models import Rating
 from assessments.publishing.exports import FORMATS
@@ -17,6 +18,12 @@ def annex_rating_class(label: str | None) -> str:
     except ValueError:
         value = "none"
     return f"annex-rating annex-rating-{value}"
+
+
+@register.simple_tag
+def annex_language() -> str:
+    """The published annexes' language (BCP 47, setting R2P_ANNEX_LANGUAGE, default en-AU)."""
+    return settings.R2P_ANNEX_LANGUAGE
 
 
 @register.inclusion_tag("publishing/_publish_panel.html", takes_context=True)

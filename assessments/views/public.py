@@ -1,9 +1,13 @@
 """Pages anyone can read: published editions only. Drafts and unpublished assessments are 404 here."""
 
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, View
 
@@ -32,6 +36,7 @@ class AnnexListView(ListView):
             .only(
                 "number",
                 "published_at",
+                "publication_date",
                 "country_assessment__country__code",
                 "country_assessment__country__name",
                 "country_assessment__cycle__year",
@@ -46,6 +51,31 @@ class AnnexListView(ListView):
             for year, editions in groupby(context["editions"], key=lambda e: e.country_assessment.cycle.year)
         ]
         return context
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite an edition, for the "How to cite" block and the Highwire Press meta tags."""
+
+    title: str
+    author: str
+    date: date
+    language: str
+    url: str
+    pdf_url: str
+
+
+def edition_citation(request, edition: Edition) -> Citation:
+    ca = edition.country_assessment
+    year, code = ca.cycle.year, ca.country.code
+    return Citation(
+        title=f"{ca.country.name}: {ca.cycle.display_title}",
+        author=settings.R2P_PUBLISHER,
+        date=edition.publication_date,
+        language=settings.R2P_ANNEX_LANGUAGE,
+        url=request.build_absolute_uri(reverse("public:annex-edition", args=[year, code, edition.number])),
+        pdf_url=request.build_absolute_uri(reverse("public:annex-download", args=[year, code, edition.number, "pdf"])),
+    )
 
 
 class AnnexDetailView(DetailView):
@@ -72,6 +102,8 @@ class AnnexDetailView(DetailView):
             formats=FORMATS.values(),
             country=edition.country_assessment.country,
             cycle=edition.country_assessment.cycle,
+            cite=edition_citation(self.request, edition),
+            body_has_h1="<h1" in edition.html,  # editions frozen before the annex had its H1 get one here
         )
         return context
 

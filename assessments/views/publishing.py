@@ -1,5 +1,7 @@
 """Staff publishing: the publish transition and draft previews of the annex in every format."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +43,16 @@ def export_response(export: Export, *, inline: bool = False) -> HttpResponse:
     return response
 
 
+def _posted_date(value: str) -> date | None:
+    """An <input type=date> value (YYYY-MM-DD), or None when empty."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({"publication_date": "Enter the publication date as YYYY-MM-DD."}) from None
+
+
 class PublishView(LoginRequiredMixin, View):
     """The last step before an irreversible publication: what the next edition changes against the latest one,
     what still blocks it (with links), trends that need a reason; POST publishes (errata required from v2 on)."""
@@ -64,15 +76,26 @@ class PublishView(LoginRequiredMixin, View):
         errata, trend_reason = request.POST.get("errata", ""), request.POST.get("trend_reason", "")
         try:
             edition = annex_publish(
-                country_assessment=self.assessment, user=request.user, errata=errata, trend_reason=trend_reason
+                country_assessment=self.assessment,
+                user=request.user,
+                errata=errata,
+                trend_reason=trend_reason,
+                publication_date=_posted_date(request.POST.get("publication_date", "")),
             )
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"general": error.messages}
-            return self.render(request, errors=errors, errata=errata, trend_reason=trend_reason, status=400)
+            context = {
+                "errata": errata,
+                "trend_reason": trend_reason,
+                "publication_date": request.POST.get("publication_date", ""),
+            }
+            return self.render(request, errors=errors, status=400, **context)
         messages.success(request, f"Published {self.assessment} as edition {edition.number}.")
         return redirect(self.assessment)
 
-    def render(self, request, *, errors=None, errata="", trend_reason="", status=200) -> TemplateResponse:
+    def render(
+        self, request, *, errors=None, errata="", trend_reason="", publication_date="", status=200
+    ) -> TemplateResponse:
         assessment = self.assessment
         changes = edition_changes(assessment)
         context = {
@@ -84,6 +107,7 @@ class PublishView(LoginRequiredMixin, View):
             "errors": errors or {},
             "errata": errata,
             "trend_reason": trend_reason,
+            "publication_date": publication_date[:10],
         }
         return TemplateResponse(request, self.template_name, context, status=status)
 

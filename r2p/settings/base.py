@@ -184,6 +184,8 @@ CONTENT_SECURITY_POLICY = {
 
 R2P_PUBLISHER = "Asia-Pacific Centre for the Responsibility to Protect"
 R2P_PUBLISHER_LINES = ["r2pasiapacific.org", "r2pinfo@uq.edu.au"]
+# The language of the published annexes (BCP 47): the PDF's /Lang, the HTML lang, Word's proofing language.
+R2P_ANNEX_LANGUAGE = os.environ.get("R2P_ANNEX_LANGUAGE", "en-AU")
 
 LOGGING = {
     "version": 1,

@@ -23,7 +23,6 @@ REFERENCE_QUIRKS = {
     15: [(r"p\. 4 – 5", "pp. 4–5")],  # stored as typed by the researcher: pp. 4–5
     17: [(r"^Ibid\., ", "Ibid.; ")],  # several citations in a footnote are joined with "; "
     21: [(r"';$", "'.")],  # the printed footnote 21 ends with a stray semicolon
-    30: [(r"^APF, 2022\.", "Asia Pacific Forum (APF), 2022.")],  # the first mention of APF is in full
 }
 
 

@@ -49,6 +49,45 @@ def test_ibid_within_one_footnote_and_after_a_whole_work(library):
     assert second == "Freedom House, 2022. Freedom in the World."
 
 
+def test_no_ibid_after_a_note_citing_several_works(library):
+    rendered = render_notes("A.[@fh] B.[@hrw; @fh] C.[@fh] D.[@fh, p. 6]", sources=library)
+    # C follows a note citing two works: short form, not "Ibid."; D follows a note citing only fh: Ibid.
+    assert texts(rendered)[2:] == ["Freedom House, 2022. Freedom in the World.", "Ibid., p. 6."]
+
+
+def test_no_ibid_after_a_prose_only_note(library):
+    rendered = render_notes("A.[@fh] B.^[A remark that cites nothing.] C.[@fh]", sources=library)
+    assert texts(rendered)[1:] == ["A remark that cites nothing.", "Freedom House, 2022. Freedom in the World."]
+
+
+def test_ibid_after_an_explanatory_note_citing_one_work(library):
+    rendered = render_notes("A.^[As noted. [@fh, p. 2]] B.[@fh, p. 3]", sources=library)
+    assert texts(rendered)[1] == "Ibid., p. 3."
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("p. 4 – 5", "pp. 4–5"),
+        ("pp 4-5", "pp. 4–5"),
+        ("p.3", "p. 3"),
+        ("page 12", "p. 12"),
+        ("para 3", "para. 3"),
+        ("paras 3-4", "paras. 3–4"),
+        ("para. 7 – 9", "paras. 7–9"),
+        ("'Section 2. Respect for Civil Liberties'", "'Section 2. Respect for Civil Liberties'"),
+    ],
+)
+def test_locators_are_normalised(library, typed, printed):
+    rendered = render_notes(f"A.[@hrw] B.[@fh, {typed}]", sources=library)
+    assert texts(rendered)[1] == f"Freedom House, 2022. Freedom in the World, {printed}, <https://example.org/fh>."
+
+
+def test_abbreviation_introduced_in_the_prose_prints_short(library):
+    rendered = render_notes("Members of Human Rights Watch (HRW) said so.[@hrw]", sources=library)
+    assert texts(rendered)[0].startswith("HRW, 2022. South Korea: Events of 2021")
+
+
 def test_ibid_switched_off(library):
     rendered = render_notes("A.[@fh] B.[@fh] C.[@fh, p. 6]", sources=library, ibid=False)
     assert texts(rendered)[1:] == [

@@ -51,3 +51,44 @@ def docx_document(content: bytes):
 
 def json_export(content: bytes) -> dict:
     return json.loads(content.decode("utf-8"))
+
+
+def pdf_page_texts(content: bytes) -> list[str]:
+    """Each page's text (pdftotext separates pages with form feeds), whitespace collapsed."""
+    result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True)
+    pages = result.stdout.decode("utf-8").split("\f")
+    return [re.sub(r"(?<=\w)-\s+(?=\w)", "-", " ".join(page.split())) for page in pages if page.strip()]
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+def layout_footnote_calls(document) -> dict[int, int]:
+    """Footnote number → index of the page where WeasyPrint drew its call (from the layout tree)."""
+    calls: dict[int, int] = {}
+    for index, page in enumerate(document.pages):
+        root = page._page_box.children[0]  # the main flow (the footnote area is a sibling)
+        for box in _boxes(root):
+            element = getattr(box, "element", None)
+            if element is not None and (element.get("id") or "").startswith("fn-"):
+                calls.setdefault(int(element.get("id")[3:]), index)
+    return calls
+
+
+def layout_page_fullness(document) -> list[float]:
+    """Share of each page's content height taken by the main flow plus the footnote area."""
+    fullness = []
+    for page in document.pages:
+        page_box = page._page_box
+        top, height = page_box.content_box_y(), page_box.height
+        root = page_box.children[0]
+        bottom = max(
+            (box.position_y + box.margin_height() for box in _boxes(root) if type(box).__name__ == "LineBox"),
+            default=top,
+        )
+        notes = sum(child.margin_height() for child in page_box.children if type(child).__name__ == "FootnoteAreaBox")
+        fullness.append(min(1.0, (bottom - top + notes) / height))
+    return fullness

@@ -141,3 +141,45 @@ def test_drafts_are_not_public(client, demo):
 def test_nothing_published_yet(client, db):
     response = client.get(reverse("public:annex-list"))
     assert response.status_code == 200 and "Nothing has been published yet." in response.content.decode()
+
+
+def test_annex_page_has_one_h1_how_to_cite_and_highwire_tags(client, published, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        response = client.get(annex_url())
+    text = response.content.decode()
+    assert text.count("<h1") == 1 and '<h1 class="annex-country">REPUBLIC OF KOREA</h1>' in text
+    page = f"http://testserver{annex_url(number=1)}"
+    assert (
+        "Asia-Pacific Centre for the Responsibility to Protect, 2022. <em>Republic of Korea: Updated Assessment "
+        f'of R2P Implementation 2022</em>, edition 1, 31 May 2022, &lt;<a href="{page}">{page}</a>&gt;.'
+    ) in text
+    for name, value in [
+        ("citation_title", "Republic of Korea: Updated Assessment of R2P Implementation 2022"),
+        ("citation_author", "Asia-Pacific Centre for the Responsibility to Protect"),
+        ("citation_technical_report_institution", "Asia-Pacific Centre for the Responsibility to Protect"),
+        ("citation_publication_date", "2022/05/31"),
+        ("citation_pdf_url", f"http://testserver{download_url('pdf')}"),
+        ("citation_language", "en-AU"),
+    ]:
+        assert f'<meta name="{name}" content="{value}">' in text, name
+
+
+def test_demo_edition_is_dated_in_2022_and_links_to_the_methodology(published):
+    assert published.publication_date.isoformat() == "2022-05-31"
+    assert published.published_at.date() > published.publication_date  # recorded today, dated as published
+    html = published.html
+    assert "Edition 1, published 31 May 2022" in html
+    assert html.count('href="https://r2pasiapacific.org/responsibility-protect-asia-pacific"') == 2
+    cycle = published.country_assessment.cycle
+    assert cycle.methodology_url and cycle.regional_report_url
+
+
+def test_an_edition_frozen_without_h1_gets_one_on_the_page(client, published):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # simulate an edition frozen before the annex had its H1
+        cursor.execute(
+            "UPDATE assessments_edition SET html = REPLACE(html, '<h1 class=\"annex-country\">', '<p class=\"x\">')"
+        )
+    text = client.get(annex_url()).content.decode()
+    assert text.count("<h1") == 1 and '<h1 class="visually-hidden">' in text

@@ -201,3 +201,32 @@ def test_publish_confirmation_page_shows_what_changes(client, korea_unpublished,
     assert refused.status_code == 400 and b"Say what edition 2 corrects" in refused.content
     done = client.post(url, {"errata": "Corrected BC-1."})
     assert done.status_code == 302 and korea_unpublished.editions.count() == 2
+
+
+def test_publication_date_defaults_to_today_and_may_be_entered_for_an_archive_edition(korea_unpublished, editor):
+    import datetime
+
+    from django.utils import timezone
+
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        annex_publish(
+            country_assessment=korea_unpublished,
+            user=editor,
+            publication_date=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    edition = annex_publish(
+        country_assessment=korea_unpublished, user=editor, publication_date=datetime.date(2022, 5, 31)
+    )
+    assert edition.publication_date == datetime.date(2022, 5, 31)
+    assert edition.snapshot["publication_date"] == "2022-05-31"
+    assert "Edition 1, published 31 May 2022" in edition.html
+    assert AnnexData.from_snapshot(edition.snapshot).publication_day == datetime.date(2022, 5, 31)
+    korea_unpublished.items.filter(indicator__code="BC-2").update(notes="Strong institutions reduce the risks.")
+    second = annex_publish(country_assessment=korea_unpublished, user=editor, errata="Fixed BC-2.")
+    assert second.publication_date == timezone.localdate(second.published_at)
+
+
+def test_snapshots_made_before_publication_dates_read_the_publishing_day(korea_unpublished, editor):
+    edition = annex_publish(country_assessment=korea_unpublished, user=editor)
+    old = {key: value for key, value in edition.snapshot.items() if key != "publication_date"}
+    assert AnnexData.from_snapshot(old).publication_day == edition.published_at.date()

@@ -123,3 +123,12 @@ def test_html_preview_allows_only_its_own_embedded_styles(user_client, korea_unp
     assert "'unsafe-inline'" not in policy
     assert re.search(r"style-src 'self' 'sha256-[A-Za-z0-9+/=]+'", policy)
     assert "script-src 'self'" in policy
+
+
+def test_editor_enters_a_publication_date_for_an_archive_edition(user_client, korea_unpublished):
+    client = user_client("editor")
+    assert 'name="publication_date"' in client.get(korea_unpublished.get_absolute_url()).content.decode()
+    response = client.post(publish_url(korea_unpublished), {"publication_date": "31/05/2022"}, follow=True)
+    assert "Enter the publication date as YYYY-MM-DD." in response.content.decode()
+    client.post(publish_url(korea_unpublished), {"publication_date": "2022-05-31"})
+    assert Edition.objects.get().publication_date.isoformat() == "2022-05-31"
