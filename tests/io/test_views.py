@@ -231,7 +231,7 @@ def test_admin_import_of_sources_shows_plain_constraint_error(user_client, demo)
         {"resource": "0", "format": "0", "import_file": upload("s.csv", data)},
     )
     text = response.content.decode()
-    assert "<td>3</td>" in text and "column “issued_month”: must be a month from 1 to 12" in text
+    assert "<td>3</td>" in text and "column “issued_month”: Ensure this value is less than or equal to 12." in text
     assert "Traceback" not in text
 
 

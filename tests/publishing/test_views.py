@@ -50,10 +50,12 @@ def test_editor_publishes_from_the_country_page(user_client, korea_unpublished):
     assert "Published Republic of Korea 2022 as edition 1." in response.content.decode()
     assert Edition.objects.get().number == 1
     confirm = client.get(publish_url(korea_unpublished)).content.decode()
+    assert "The text reads as in v1; publishing will be refused." in confirm and 'name="errata"' not in confirm
+    korea_unpublished.items.filter(indicator__code="BC-2").update(notes="Strong institutions reduce the risks.")
+    confirm = client.get(publish_url(korea_unpublished)).content.decode()
     assert 'name="errata"' in confirm and "Publish edition 2</button>" in confirm
     response = client.post(publish_url(korea_unpublished), {"errata": ""}, follow=True)
     assert "Say what edition 2 corrects" in response.content.decode()
-    korea_unpublished.items.filter(indicator__code="BC-2").update(notes="Strong institutions reduce the risks.")
     client.post(publish_url(korea_unpublished), {"errata": "Fixed a typo in BC-2."})
     assert list(Edition.objects.order_by("number").values_list("number", "errata")) == [
         (1, ""),
@@ -127,7 +129,7 @@ def test_html_preview_allows_only_its_own_embedded_styles(user_client, korea_unp
 
 def test_editor_enters_a_publication_date_for_an_archive_edition(user_client, korea_unpublished):
     client = user_client("editor")
-    assert 'name="publication_date"' in client.get(korea_unpublished.get_absolute_url()).content.decode()
+    assert 'name="publication_date"' in client.get(publish_url(korea_unpublished)).content.decode()
     response = client.post(publish_url(korea_unpublished), {"publication_date": "31/05/2022"}, follow=True)
     assert "Enter the publication date as YYYY-MM-DD." in response.content.decode()
     client.post(publish_url(korea_unpublished), {"publication_date": "2022-05-31"})
