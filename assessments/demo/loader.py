@@ -20,6 +20,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.method.demo import method_demo_ensure
 from assessments.services.accounts import demo_users_ensure
 from assessments.services.framework import countries_sync, cycle_create
 from assessments.services.items import citations_sync, country_assessment_create
@@ -60,6 +61,7 @@ def demo_load() -> DemoReport:
     cycle_2025 = cycle_create(
         year=2025, previous=cycle_2022, introduction=annex["introduction"].replace("2022", "2025")
     )
+    report.created += method_demo_ensure()  # issue 19: coverage periods and the codebook
     korea = Country.objects.by_code(annex["country"])
 
     entries = demo_sources()

@@ -6,6 +6,8 @@ from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
 from .workflow import Assignment, AssignmentRole, Comment
 
+from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # noqa: E402,I001  (issue 19)
+
 __all__ = [
     "AssessmentItem",
     "Assignment",
@@ -17,9 +19,11 @@ __all__ = [
     "Cycle",
     "Edition",
     "Indicator",
+    "IndicatorGuidance",
     "ItemKind",
     "ItemStatus",
     "Rating",
+    "RatingChangeWaiver",
     "Source",
     "SourceType",
     "ThematicArea",

@@ -139,6 +139,9 @@ class AssessmentItem(models.Model):
         max_length=500, blank=True, help_text="Why the trend differs from the one derived from ratings."
     )
     notes = models.TextField(blank=True, help_text="Markdown with citations such as [@key, p. 4].")
+    change_rationale = models.TextField(
+        blank=True, help_text="Why the rating differs from the previous cycle's, citing evidence as [@key]."
+    )
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     version = models.PositiveIntegerField(default=1, help_text="Increases on every saved change.")
     last_edited_by = models.ForeignKey(

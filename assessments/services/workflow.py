@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from assessments.method.rationale import method_submission_problems
 from assessments.models import AssessmentItem, ItemKind, ItemStatus, Trend
 from assessments.services import permissions
 from assessments.services.items import citations_sync
@@ -29,7 +30,7 @@ class EditConflict(Exception):
         )
 
 
-EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
+EDITABLE_FIELDS = ("rating", "trend", "trend_override_reason", "notes", "change_rationale")
 
 
 def _locked(item: AssessmentItem) -> AssessmentItem:
@@ -135,6 +136,7 @@ def submission_problems(item: AssessmentItem, *, previous: PreviousCycle | None 
     if not item.notes.strip():
         problems.append("Write the notes." if item.kind == ItemKind.INDICATOR else "Write the text.")
     problems += [f"{problem}." for problem in citations_ready_for_review(item)]
+    problems += method_submission_problems(item, previous=previous)  # issue 19: a changed rating is justified
     return problems
 
 
