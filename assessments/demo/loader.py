@@ -8,6 +8,7 @@ import yaml
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessments.method.demo import method_demo_ensure
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -20,7 +21,6 @@ from assessments.models import (
     Source,
     Trend,
 )
-from assessments.method.demo import method_demo_ensure
 from assessments.services.accounts import demo_users_ensure
 from assessments.services.framework import countries_sync, cycle_create
 from assessments.services.items import citations_sync, country_assessment_create

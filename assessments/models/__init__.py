@@ -1,12 +1,12 @@
 """The domain model, one module per concept; import models from here."""
 
+from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # issue 19
+
 from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
 from .workflow import Assignment, AssignmentRole, Comment
-
-from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # noqa: E402,I001  (issue 19)
 
 __all__ = [
     "AssessmentItem",
