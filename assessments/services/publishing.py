@@ -51,6 +51,13 @@ def publish_blockers(country_assessment: CountryAssessment, *, items: list[Asses
     return blockers
 
 
+def publish_warnings(country_assessment: CountryAssessment) -> list[str]:
+    """What editors should know before publishing but may publish over (issue 19: stale or undated evidence)."""
+    from assessments.method.evidence import freshness_warnings
+
+    return freshness_warnings(country_assessment)
+
+
 @transaction.atomic
 def annex_publish(
     *, country_assessment: CountryAssessment, user, errata: str = "", reason: str | None = None
