@@ -37,8 +37,10 @@ def _waiver(item: AssessmentItem) -> RatingChangeWaiver | None:
 
 
 def method_submission_problems(item: AssessmentItem, *, previous: PreviousCycle | None = None) -> list[str]:
-    """What the method asks before an item may be submitted: a justified change of rating."""
-    if item.kind != ItemKind.INDICATOR or not item.rating:
+    """What the method asks before an item may be submitted: a justified change of rating.
+
+    The rule applies once editors have set the cycle's coverage period (the period the evidence must come from)."""
+    if item.kind != ItemKind.INDICATOR or not item.rating or not item.country_assessment.cycle.has_coverage_period:
         return []
     previous = previous or previous_cycle_item(item)
     previous_rating = previous.item.rating if previous.item else None
@@ -49,11 +51,7 @@ def method_submission_problems(item: AssessmentItem, *, previous: PreviousCycle 
         return []
     cycle = item.country_assessment.cycle
     change = f"The rating changed from {Rating(previous_rating).label} ({previous.year}) to {Rating(item.rating).label}"
-    period = (
-        f"dated inside the coverage period ({cycle.coverage_start:%d %b %Y} – {cycle.coverage_end:%d %b %Y})"
-        if cycle.has_coverage_period
-        else "with a date"
-    )
+    period = f"dated inside the coverage period ({cycle.coverage_start:%d %b %Y} – {cycle.coverage_end:%d %b %Y})"
     if not item.change_rationale.strip():
         return [f"{change}: say why in the change rationale, citing at least one source {period}."]
     sources = rationale_sources(item.change_rationale)
