@@ -195,3 +195,9 @@ def cycle_coverage_update(*, cycle: Cycle, user, start, end) -> Cycle:
     cycle.full_clean()
     cycle.save(update_fields=["coverage_start", "coverage_end"])
     return cycle
+
+
+def methodology_for_year(year: int) -> dict | None:
+    """The published methodology (scale, coverage period, codebook) of a cycle, for the open data (two queries)."""
+    cycle = Cycle.objects.filter(year=year).first()
+    return codebook_document(cycle) if cycle else None

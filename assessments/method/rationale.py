@@ -100,3 +100,31 @@ def rating_change_waive(*, item: AssessmentItem, user, reason: str) -> RatingCha
     waiver._change_reason = f"change rationale waived for {Rating(current.rating).label}: {reason}"[:100]
     waiver.save()
     return waiver
+
+
+def annex_rating_changes(country_assessment, indicator_items: list[AssessmentItem]) -> dict[int, dict]:
+    """item id → what the annex's data export says about its change of rating (one query; none without a
+    previous cycle): the previous cycle and rating, and the change rationale with the source keys it cites."""
+    cycle = country_assessment.cycle
+    if cycle.previous_id is None or not indicator_items:
+        return {}
+    previous = dict(
+        AssessmentItem.objects.filter(
+            country_assessment__cycle_id=cycle.previous_id,
+            country_assessment__country_id=country_assessment.country_id,
+            kind=ItemKind.INDICATOR,
+        )
+        .exclude(rating="")
+        .values_list("indicator__code", "rating")
+    )
+    changes = {}
+    for item in indicator_items:
+        before = previous.get(item.indicator.code)
+        if rating_changed(item, before):
+            changes[item.pk] = {
+                "previous_cycle": cycle.previous.year,
+                "previous_rating": Rating(before).label,
+                "rationale": item.change_rationale.strip(),
+                "sources": list(dict.fromkeys(ref.key for ref in extract_citations(item.change_rationale))),
+            }
+    return changes
