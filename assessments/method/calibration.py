@@ -95,7 +95,7 @@ def calibration_rows(
     """The indicator in every assessment of `assessments` (the ones the user may see): four queries."""
     items = list(
         AssessmentItem.objects.filter(country_assessment__in=assessments, indicator=indicator)
-        .select_related("country_assessment__country", "rating_change_waiver")
+        .select_related("country_assessment__country", "country_assessment__cycle", "indicator", "rating_change_waiver")
         .order_by("country_assessment__country__name")
     )
     country_ids = [item.country_assessment.country_id for item in items]
@@ -219,7 +219,7 @@ def key_sources(citations: list[tuple[int, int]]) -> dict[int, int]:
 def consistency_report(*, cycle: Cycle, assessments: QuerySet[CountryAssessment]) -> ConsistencyReport:
     """Per indicator: opposite moves with the same evidence, and outliers among countries citing a key source.
 
-    Five queries whatever the number of countries: indicators, items, previous ratings, citations, sources."""
+    Four queries whatever the number of countries: indicators, items, previous ratings, citations."""
     indicators = list(Indicator.objects.for_cycle(cycle))
     rows = list(
         AssessmentItem.objects.filter(country_assessment__in=assessments, kind=ItemKind.INDICATOR)
@@ -243,11 +243,13 @@ def consistency_report(*, cycle: Cycle, assessments: QuerySet[CountryAssessment]
         entry = Rated(pk, country_code, country_name, rating, previous.get((country_id, code), ""))
         rated[pk] = entry
         by_indicator[indicator_id].append(entry)
-    citations = list(
+    rows = list(
         Citation.objects.filter(item_id__in=rated.keys(), source__isnull=False)
-        .values_list("item_id", "source_id")
+        .values_list("item_id", "source_id", "source__key", "source__title")
         .order_by("item_id", "position")
     ) if rated else []  # fmt: skip
+    sources = {source_id: Source(pk=source_id, key=key, title=title) for _, source_id, key, title in rows}
+    citations = [(item_id, source_id) for item_id, source_id, _, _ in rows]
     cited: dict[int, set[int]] = defaultdict(set)
     for item_id, source_id in citations:
         cited[item_id].add(source_id)
@@ -272,7 +274,6 @@ def consistency_report(*, cycle: Cycle, assessments: QuerySet[CountryAssessment]
             if len(others) >= MIN_OTHERS and all(other.rating != entry.rating for other in others):
                 found.append((indicator_id, "outlier", source_id, (entry, others)))
 
-    sources = Source.objects.in_bulk({source_id for _, _, source_id, _ in found}) if found else {}
     report = {indicator.pk: IndicatorConsistency(indicator=indicator) for indicator in indicators}
     for indicator_id, kind, source_id, finding in found:
         if kind == "moves":

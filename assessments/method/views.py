@@ -176,7 +176,7 @@ class FreshnessReportView(LoginRequiredMixin, View):
                 country_assessment__in=visible_assessments(request.user, cycle), kind=ItemKind.INDICATOR
             )
             .exclude(rating="", notes="")
-            .select_related("country_assessment__country", "indicator")
+            .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
             .order_by("country_assessment__country__name", "indicator__position")
         )
         evidence = evidence_by_item([item.pk for item in items], cycle)
