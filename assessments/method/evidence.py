@@ -138,22 +138,32 @@ class FreshnessRow:
         return self.evidence.flags
 
 
-def assessment_freshness(country_assessment: CountryAssessment) -> list[FreshnessRow]:
-    """Every indicator of the assessment with its evidence freshness, in framework order (two queries)."""
-    items = list(
-        AssessmentItem.objects.filter(country_assessment=country_assessment, kind=ItemKind.INDICATOR)
-        .select_related("indicator")
-        .order_by("indicator__position")
+def assessment_freshness(country_assessment: CountryAssessment, *, items=None) -> list[FreshnessRow]:
+    """Every indicator of the assessment with its evidence freshness, in framework order.
+
+    One query when the page passes the items it has loaded (with their indicators), two otherwise; the result
+    is kept on the assessment object, so the country page's list and the publish gate share it."""
+    cached = country_assessment.__dict__.get("_method_freshness")
+    if cached is not None:
+        return cached
+    if items is None:
+        items = AssessmentItem.objects.filter(country_assessment=country_assessment).select_related("indicator")
+    items = sorted(
+        (item for item in items if item.kind == ItemKind.INDICATOR), key=lambda item: item.indicator.position
     )
+    for item in items:
+        item.country_assessment = country_assessment  # for item URLs, without a query per item
     evidence = evidence_by_item([item.pk for item in items], country_assessment.cycle)
-    return [FreshnessRow(item=item, evidence=evidence[item.pk]) for item in items]
+    rows = [FreshnessRow(item=item, evidence=evidence[item.pk]) for item in items]
+    country_assessment.__dict__["_method_freshness"] = rows
+    return rows
 
 
-def freshness_warnings(country_assessment: CountryAssessment) -> list[str]:
+def freshness_warnings(country_assessment: CountryAssessment, *, items=None) -> list[str]:
     """Warnings for the publish gate (editors decide): indicators whose evidence is stale or undated."""
     cycle = country_assessment.cycle
     warnings = []
-    for row in assessment_freshness(country_assessment):
+    for row in assessment_freshness(country_assessment, items=items):
         flags = [flag for flag in row.flags if flag != NO_SOURCES]
         if NO_EVIDENCE_FROM_PERIOD in flags:
             newest = row.evidence.newest

@@ -51,11 +51,11 @@ def publish_blockers(country_assessment: CountryAssessment, *, items: list[Asses
     return blockers
 
 
-def publish_warnings(country_assessment: CountryAssessment) -> list[str]:
+def publish_warnings(country_assessment: CountryAssessment, *, items: list[AssessmentItem] | None = None) -> list[str]:
     """What editors should know before publishing but may publish over (issue 19: stale or undated evidence)."""
     from assessments.method.evidence import freshness_warnings
 
-    return freshness_warnings(country_assessment)
+    return freshness_warnings(country_assessment, items=items)
 
 
 @transaction.atomic

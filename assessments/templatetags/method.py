@@ -10,9 +10,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("method/_freshness.html")
-def method_freshness(assessment) -> dict:
-    """The country page's list of indicators whose evidence is stale or undated (two queries)."""
-    rows = [row for row in assessment_freshness(assessment) if row.flags and row.flags != [NO_SOURCES]]
+def method_freshness(assessment, items=None) -> dict:
+    """The country page's list of indicators whose evidence is stale or undated (one query given the items)."""
+    rows = [row for row in assessment_freshness(assessment, items=items) if row.flags and row.flags != [NO_SOURCES]]
     return {"assessment": assessment, "cycle": assessment.cycle, "rows": rows}
 
 

@@ -35,7 +35,7 @@ def publish_panel(context, assessment, items=None) -> dict:
             "can_publish": may_publish and has_items,
             "can_preview": has_items,
             "blockers": publish_blockers(assessment, items=items) if may_publish and has_items else [],
-            "warnings": publish_warnings(assessment) if may_publish and has_items else [],
+            "warnings": publish_warnings(assessment, items=items) if may_publish and has_items else [],
             "editions": editions,
             "next_number": (editions[-1].number if editions else 0) + 1,
             "formats": FORMATS.values(),
