@@ -19,7 +19,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MARKDOWN_MARKS = re.compile(r"[*_#>`]+")
 
 
-def first_sentences(notes: str, count: int = 2, limit: int = 280) -> str:
+def first_sentences(notes: str, count: int = 2, limit: int = 200) -> str:
     """The first sentences of notes as plain text, without citations, at most `limit` characters."""
     text = CITATION_OR_FOOTNOTE.sub("", notes)
     text = " ".join(MARKDOWN_MARKS.sub("", text).split())
@@ -60,13 +60,14 @@ class CalibrationRow:
         return self.waiver is not None and self.waiver.covers(self.item)
 
 
+# Sort keys; rows without the value (None) always go last, whichever the direction.
 SORTS = {
     "country": lambda row: row.country_name,
-    "region": lambda row: (row.region, row.country_name),
-    "rating": lambda row: (-(_points(row.rating) if row.rating else -1), row.country_name),
-    "previous": lambda row: (-(_points(row.previous_rating) if row.previous_rating else -1), row.country_name),
-    "change": lambda row: (row.change is None, -(abs(row.change) if row.change else 0), row.country_name),
-    "evidence": lambda row: (row.newest is None, row.newest.sort_key if row.newest else None, row.country_name),
+    "region": lambda row: row.region,
+    "rating": lambda row: -_points(row.rating) if row.rating else None,
+    "previous": lambda row: -_points(row.previous_rating) if row.previous_rating else None,
+    "change": lambda row: row.change,
+    "evidence": lambda row: row.newest.sort_key if row.newest else None,
 }
 
 
@@ -132,7 +133,9 @@ def filter_and_sort(rows: list[CalibrationRow], *, rating: str = "", region: str
     if region:
         rows = [row for row in rows if row.region == region]
     key = SORTS.get(sort.lstrip("-"), SORTS["country"])
-    return sorted(rows, key=key, reverse=sort.startswith("-"))
+    rows = sorted(rows, key=lambda row: row.country_name)  # ties stay in country order
+    known = sorted((row for row in rows if key(row) is not None), key=key, reverse=sort.startswith("-"))
+    return known + [row for row in rows if key(row) is None]
 
 
 # --- consistency ---------------------------------------------------------------------------------------

@@ -23,17 +23,18 @@ def method_rating_change(context, item, previous) -> dict:
     changed = rating_changed(item, previous_rating)
     cycle = item.country_assessment.cycle
     sources = rationale_sources(item.change_rationale) if changed and item.change_rationale.strip() else []
+    dated = [(source, source_issued(source), in_coverage_period(source_issued(source), cycle)) for source in sources]
+    waiver = getattr(item, "rating_change_waiver", None) if changed else None
+    justified = any(in_period for _, _, in_period in dated) or (waiver is not None and waiver.covers(item))
     return {
         "item": item,
         "cycle": cycle,
         "changed": changed,
         "previous": previous,
         "previous_rating": previous_rating,
-        "sources": [
-            (source, source_issued(source), in_coverage_period(source_issued(source), cycle)) for source in sources
-        ],
-        "waiver": getattr(item, "rating_change_waiver", None) if changed else None,
-        "can_waive": changed and is_editor(context["request"].user),
+        "sources": dated,
+        "waiver": waiver,
+        "can_waive": changed and not justified and is_editor(context["request"].user),
         "can_calibrate": context["request"].user.is_authenticated,
         "csrf_token": context.get("csrf_token"),
     }
