@@ -9,6 +9,7 @@ import yaml
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from assessments.method.demo import method_demo_ensure
 from assessments.models import (
     Assignment,
     AssignmentRole,
@@ -69,6 +70,7 @@ def demo_load() -> DemoReport:
     cycle_2025 = cycle_create(
         year=2025, previous=cycle_2022, introduction=annex["introduction"].replace("2022", "2025"), **links
     )
+    report.created += method_demo_ensure()  # issue 19: coverage periods and the codebook
     korea = Country.objects.by_code(annex["country"])
 
     entries = demo_sources()

@@ -29,6 +29,12 @@ class ItemForm(forms.Form):
         max_length=NOTES_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
     )
+    change_rationale = forms.CharField(
+        label="Why the rating changed",
+        required=False,
+        max_length=NOTES_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, item: AssessmentItem, previous: PreviousCycle, **kwargs):
@@ -37,7 +43,7 @@ class ItemForm(forms.Form):
         kwargs.setdefault("initial", self.initial_for(item, previous))
         super().__init__(*args, **kwargs)
         if item.kind != ItemKind.INDICATOR:
-            for name in ("rating", "trend", "trend_override_reason"):
+            for name in ("rating", "trend", "trend_override_reason", "change_rationale"):
                 del self.fields[name]
             self.fields["notes"].label = "Text"
         elif previous.derives_trend:
@@ -54,11 +60,15 @@ class ItemForm(forms.Form):
                 rating=item.rating,
                 trend=item.trend if overridden else "",
                 trend_override_reason=item.trend_override_reason,
+                change_rationale=item.change_rationale,
             )
         return initial
 
     def clean_notes(self) -> str:
         return _normalise_newlines(self.cleaned_data["notes"])
+
+    def clean_change_rationale(self) -> str:
+        return _normalise_newlines(self.cleaned_data["change_rationale"])
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,7 @@
 """The domain model, one module per concept; import models from here."""
 
+from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # issue 19
+
 from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
@@ -17,10 +19,12 @@ __all__ = [
     "Cycle",
     "Edition",
     "Indicator",
+    "IndicatorGuidance",
     "ItemContribution",
     "ItemKind",
     "ItemStatus",
     "Rating",
+    "RatingChangeWaiver",
     "Source",
     "SourceType",
     "ThematicArea",

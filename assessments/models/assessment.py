@@ -155,6 +155,12 @@ class AssessmentItem(models.Model):
         validators=[max_chars(NOTES_MAX_CHARS)],
         help_text="Markdown with citations such as [@key, p. 4].",
     )
+    change_rationale = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_CHARS,
+        validators=[max_chars(NOTES_MAX_CHARS)],
+        help_text="Why the rating differs from the previous cycle's, citing evidence as [@key].",
+    )
     status = models.CharField(max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     version = models.PositiveIntegerField(default=1, help_text="Increases on every saved change.")
     approved_version = models.PositiveIntegerField(

@@ -82,12 +82,20 @@ class Cycle(models.Model):
     ibid_enabled = models.BooleanField(
         "use Ibid.", default=True, help_text="Cite a source repeated immediately as 'Ibid.'"
     )
+    coverage_start = models.DateField(null=True, blank=True, help_text="First day of the period under review.")
+    coverage_end = models.DateField(null=True, blank=True, help_text="Last day of the period under review.")
 
     class Meta:
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="cycle_year_range"),
             models.CheckConstraint(condition=~Q(previous=models.F("id")), name="cycle_not_own_previous"),
+            models.CheckConstraint(
+                condition=Q(coverage_start__isnull=True)
+                | Q(coverage_end__isnull=True)
+                | Q(coverage_start__lte=models.F("coverage_end")),
+                name="cycle_coverage_start_before_end",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +103,10 @@ class Cycle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cycle-detail", args=[self.year])
+
+    @property
+    def has_coverage_period(self) -> bool:
+        return self.coverage_start is not None and self.coverage_end is not None
 
     @property
     def display_title(self) -> str:

@@ -4,6 +4,7 @@ import csv
 import io
 from typing import Any
 
+from assessments.method.codebook import methodology_for_year
 from assessments.models import Edition, Rating, Trend
 
 from .published import PublishedCountry
@@ -97,6 +98,7 @@ def published_json(year: int, countries: list[PublishedCountry], *, links: dict[
             }
             for country in countries
         ],
+        "methodology": methodology_for_year(year),  # issue 19: the codebook the ratings follow
     }
 
 

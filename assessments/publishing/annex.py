@@ -15,6 +15,7 @@ from django.conf import settings
 
 from assessments.citations.render import render_annex
 from assessments.citations.syntax import extract_citations
+from assessments.method.rationale import annex_rating_changes
 from assessments.models import AssessmentItem, CountryAssessment, ItemKind, Rating, Source, Trend
 from assessments.rendering import markdown_to_safe_html
 from assessments.services.scoring import assessment_score
@@ -31,6 +32,7 @@ class AnnexIndicator:
     trend: str | None  # display label, e.g. "Decrease"
     notes_html: str
     footnotes: list[int] = field(default_factory=list)
+    rating_change: dict | None = None  # issue 19: previous rating and the change rationale, when it changed
 
     @property
     def title_sentence(self) -> str:
@@ -152,6 +154,7 @@ class AnnexData:
                     "trend": indicator.trend,
                     "notes_html": indicator.notes_html,
                     "footnotes": list(indicator.footnotes),
+                    **({"rating_change": indicator.rating_change} if indicator.rating_change else {}),
                 }
                 for indicator in self.indicators
             ],
@@ -219,6 +222,7 @@ def annex_build(
 
     indicator_items = [item for item in items if item.kind == ItemKind.INDICATOR]
     score = assessment_score(ca, ratings=[item.rating for item in indicator_items])
+    changes = annex_rating_changes(ca, indicator_items)  # issue 19
     summary = [
         (rating.label, [item.indicator.code for item in indicator_items if item.rating == rating.value])
         for rating in Rating.strongest_first()
@@ -268,6 +272,7 @@ def annex_build(
                 trend=Trend(item.trend).label if item.trend else None,
                 notes_html=rendered.notes[item.pk].html,
                 footnotes=list(rendered.notes[item.pk].footnote_numbers),
+                rating_change=changes.get(item.pk),
             )
             for item in indicator_items
         ],

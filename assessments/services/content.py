@@ -22,7 +22,7 @@ from assessments.services import permissions
 from assessments.services.items import citations_sync
 from assessments.services.previous import PreviousCycle, previous_cycle_items
 
-CONTENT_FIELDS = ("rating", "trend", "trend_override_reason", "notes")
+CONTENT_FIELDS = ("rating", "trend", "trend_override_reason", "notes", "change_rationale")
 NARRATIVE_FIELDS = ("notes",)
 BATCH_SIZE = 500
 
@@ -84,6 +84,7 @@ def content_after(
         return {"notes": _text(values.get("notes", item.notes))}
     after = {name: values.get(name, getattr(item, name)) for name in CONTENT_FIELDS}
     after["notes"] = _text(after["notes"])
+    after["change_rationale"] = _text(after["change_rationale"])
     after["trend_override_reason"] = after["trend_override_reason"].strip()
     derived = previous.derived_trend(after["rating"]) if derive else None
     if derived is not None and not (after["trend_override_reason"] and after["trend"]):

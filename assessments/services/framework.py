@@ -6,6 +6,7 @@ from pathlib import Path
 import pycountry
 from django.db import transaction
 
+from assessments.method.codebook import codebook_copy
 from assessments.models import Country, Cycle, Indicator, ThematicArea
 
 FRAMEWORK_CSV = Path(__file__).resolve().parent.parent / "demo" / "data" / "framework.csv"
@@ -175,4 +176,5 @@ def cycle_create(
                 for indicator in Indicator.objects.for_cycle(previous)
             ]
         framework_load(cycle=cycle, rows=rows)
+        codebook_copy(source=previous, target=cycle)  # issue 19: the codebook travels with the framework
     return cycle

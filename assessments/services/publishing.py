@@ -136,6 +136,13 @@ def edition_changes(country_assessment: CountryAssessment) -> EditionChanges:
     return EditionChanges(latest.number, (before.get("score"), annex["score"]), changes, narrative)
 
 
+def publish_warnings(country_assessment: CountryAssessment, *, items: list[AssessmentItem] | None = None) -> list[str]:
+    """What editors should know before publishing but may publish over (issue 19: stale or undated evidence)."""
+    from assessments.method.evidence import freshness_warnings
+
+    return freshness_warnings(country_assessment, items=items)
+
+
 @transaction.atomic
 def annex_publish(
     *,

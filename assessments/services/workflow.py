@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from assessments.method.rationale import method_submission_problems
 from assessments.models import AssessmentItem, ItemKind, ItemStatus, Trend
 from assessments.services import permissions
 from assessments.services.content import (
@@ -102,6 +103,7 @@ def submission_problems(item: AssessmentItem, *, previous: PreviousCycle | None 
     if not item.notes.strip():
         problems.append("Write the notes." if item.kind == ItemKind.INDICATOR else "Write the text.")
     problems += [f"{problem}." for problem in citations_ready_for_review(item)]
+    problems += method_submission_problems(item, previous=previous)  # issue 19: a changed rating is justified
     return problems
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from assessments.models import Rating
 from assessments.publishing.exports import FORMATS
-from assessments.services.publishing import can_preview_draft, can_publish, publish_blockers
+from assessments.services.publishing import can_preview_draft, can_publish, publish_blockers, publish_warnings
 
 register = template.Library()
 
@@ -42,6 +42,7 @@ def publish_panel(context, assessment, items=None) -> dict:
             "can_publish": may_publish and has_items,
             "can_preview": has_items,
             "blockers": publish_blockers(assessment, items=items) if may_publish and has_items else [],
+            "warnings": publish_warnings(assessment, items=items) if may_publish and has_items else [],
             "editions": editions,
             "next_number": (editions[-1].number if editions else 0) + 1,
             "formats": FORMATS.values(),

@@ -74,6 +74,8 @@ def item_for(user, year: int, country: str, slug: str) -> AssessmentItem:
         "country_assessment__country",
         "country_assessment__cycle__previous",
         "indicator__thematic_area",
+        "indicator__guidance",  # issue 19: the codebook beside the rating buttons
+        "rating_change_waiver",  # issue 19: the rating-change panel
         "last_edited_by",
     ).filter(country_assessment__cycle__year=year, country_assessment__country__code=country.upper())
     if slug in (ItemKind.OVERVIEW, ItemKind.CONCLUSION):

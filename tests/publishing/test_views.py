@@ -10,8 +10,8 @@ from assessments.models import AssessmentItem, Edition, ItemStatus
 from .helpers import json_export
 
 # The country page with its Publish panel (the panel adds: the user's groups, the items and unresolved
-# citations for the blockers, and the editions).
-QUERIES_ON_COUNTRY_PAGE = 11
+# citations for the blockers, and the editions) and the evidence freshness list (the cited sources' dates).
+QUERIES_ON_COUNTRY_PAGE = 12
 
 
 def publish_url(ca):

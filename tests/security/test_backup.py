@@ -46,12 +46,23 @@ def edition_files() -> dict[str, str]:
     return files
 
 
+def _waive_a_rating_change(world) -> None:
+    """A rationale waiver (issue 19), so that its history table has rows too."""
+    from assessments.method.rationale import rating_change_waive
+    from assessments.services.workflow import item_update
+
+    item = world.korea_2025.items.get(indicator__code="BC-3")
+    item = item_update(item=item, user=world.users["researcher"], expected_version=item.version, rating="weak")
+    rating_change_waive(item=item, user=world.users["editor"], reason="Recalibrated scale.")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_backup_restores_everything_identically(world, tmp_path, security_figures):
     first, second = tmp_path / "first.json.gz", tmp_path / "second.json.gz"
+    _waive_a_rating_change(world)
     counts, rendered = row_counts(), outputs()
     history = {label: n for label, n in counts.items() if ".historical" in label}
-    assert len(history) == 7 and all(history.values()), history  # every history table has rows
+    assert len(history) == 9 and all(history.values()), history  # every history table has rows
     assert counts["assessments.edition"] >= 1
     assert {f"r2p-annex-2022-KOR-v1.{fmt}" for fmt in FORMATS} <= set(rendered["edition files"])
 

@@ -158,6 +158,26 @@ def _researcher_assignment(world: World) -> dict:
     return {"year": 2025, "country": "KOR", "pk": pk}
 
 
+def _codebook_file(world: World) -> dict:
+    content = b"code,question\nBC-1,Did the state protect its populations?\n"
+    return {"file": SimpleUploadedFile("codebook.csv", content, "text/csv")}
+
+
+def _guidance(world: World) -> dict:
+    return {"BC-1-question": "Did the state protect its populations?", "BC-1-fair": "Partly."}
+
+
+def _changed_rating(world: World) -> dict:
+    """Korea 2025 BC-1 rated Fair (2022: Very Strong); the POST body of an editor's waiver."""
+    item = _item(world, 2025, "BC-1")
+    item_update(item=item, user=world.users["editor"], expected_version=item.version, rating="fair")
+    return {"reason": "The scale was recalibrated."}
+
+
+CODEBOOK_2025 = Redirect("method-codebook", (2025,))
+GET_ON_EDITOR_POST = expect(LOGIN, 403, 403, 403, 405, 405)  # editor-only POST views asked with GET
+
+
 URLS: dict[str, list[Case]] = {
     # Public site
     "public:annex-list": [Case(PUBLIC)],
@@ -499,6 +519,58 @@ URLS: dict[str, list[Case]] = {
     "citation-report": [
         Case(DRAFTS, params=korea(2025), label="draft, assigned"),
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022), label="nobody assigned"),
+    ],
+    # Method (issue 19): the public methodology; the codebook for editors; freshness, calibration and consistency
+    # for staff on the assessments each person may see; editors waive a change rationale.
+    "methodology": [
+        Case(PUBLIC, params=lambda world: {"year": 2022}),
+        Case(MISSING, params=lambda world: {"year": 1999}, label="no such cycle"),
+    ],
+    "methodology-json": [Case(PUBLIC, params=lambda world: {"year": 2025})],
+    "method-codebook": [Case(EDITORS, params=lambda world: {"year": 2025})],
+    "method-codebook-export": [Case(EDITORS, params=lambda world: {"year": 2025})],
+    "method-coverage": [
+        Case(GET_ON_EDITOR_POST, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, CODEBOOK_2025, CODEBOOK_2025),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {"coverage_start": "2022-07-01", "coverage_end": "2025-06-30"},
+        ),
+    ],
+    "method-codebook-import": [
+        Case(GET_ON_EDITOR_POST, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, CODEBOOK_2025, CODEBOOK_2025),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=_codebook_file,
+        ),
+    ],
+    "method-guidance": [
+        Case(GET_ON_EDITOR_POST, params=lambda world: {"year": 2025, "code": "BC-1"}),
+        Case(
+            expect(LOGIN, 403, 403, 403, CODEBOOK_2025, CODEBOOK_2025),
+            params=lambda world: {"year": 2025, "code": "BC-1"},
+            method="post",
+            data=_guidance,
+        ),
+    ],
+    "method-freshness": [Case(STAFF, params=lambda world: {"year": 2022})],
+    "method-calibration": [
+        Case(STAFF, params=lambda world: {"year": 2025, "code": "BC-1"}),
+        Case(STAFF, params=lambda world: {"year": 2022, "code": "PM-2"}, query=lambda world: {"sort": "-rating"}),
+        Case(MISSING | {"anonymous": LOGIN}, params=lambda world: {"year": 2025, "code": "XX-1"}, label="no such"),
+    ],
+    "method-consistency": [Case(STAFF, params=lambda world: {"year": 2022})],
+    "method-waive-rationale": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, 403, 403, item_page(2025, "BC-1"), item_page(2025, "BC-1")),
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=_changed_rating,
+        ),
     ],
     # Accounts (django.contrib.auth.urls)
     "login": [Case(PUBLIC)],

@@ -20,8 +20,8 @@ TARGET = 12
 DASHBOARD_QUERIES = (
     9  # session, user, groups, my assignments, assessments with progress, awaiting, returned, 2 activity
 )
-COUNTRY_PAGE_QUERIES = 11  # session, user, groups, assessment, items, 2 for the previous score, assignments,
-# candidates, and for the publish panel: editions, unresolved citations
+COUNTRY_PAGE_QUERIES = 12  # session, user, groups, assessment, items, 2 for the previous score, assignments,
+# candidates, and for the publish panel: editions, unresolved citations; the cited sources' dates (freshness)
 EDITOR_QUERIES = 9  # session, user, item, groups, roles, previous item, preview sources, problem sources, comments
 
 

@@ -1,0 +1,40 @@
+"""Template helpers of the method (issue 19): freshness on the country page, rating changes on the review panel."""
+
+from django import template
+
+from assessments.method.evidence import NO_SOURCES, assessment_freshness, in_coverage_period, source_issued
+from assessments.method.rationale import rating_changed, rationale_sources
+from assessments.services.permissions import is_editor
+
+register = template.Library()
+
+
+@register.inclusion_tag("method/_freshness.html")
+def method_freshness(assessment, items=None) -> dict:
+    """The country page's list of indicators whose evidence is stale or undated (one query given the items)."""
+    rows = [row for row in assessment_freshness(assessment, items=items) if row.flags and row.flags != [NO_SOURCES]]
+    return {"assessment": assessment, "cycle": assessment.cycle, "rows": rows}
+
+
+@register.inclusion_tag("method/_review_changes.html", takes_context=True)
+def method_rating_change(context, item, previous) -> dict:
+    """The review panel's first block: the change of rating since the previous cycle and its rationale."""
+    previous_rating = previous.item.rating if previous and previous.item else ""
+    changed = rating_changed(item, previous_rating)
+    cycle = item.country_assessment.cycle
+    sources = rationale_sources(item.change_rationale) if changed and item.change_rationale.strip() else []
+    dated = [(source, source_issued(source), in_coverage_period(source_issued(source), cycle)) for source in sources]
+    waiver = getattr(item, "rating_change_waiver", None) if changed else None
+    justified = any(in_period for _, _, in_period in dated) or (waiver is not None and waiver.covers(item))
+    return {
+        "item": item,
+        "cycle": cycle,
+        "changed": changed,
+        "previous": previous,
+        "previous_rating": previous_rating,
+        "sources": dated,
+        "waiver": waiver,
+        "can_waive": changed and not justified and is_editor(context["request"].user),
+        "can_calibrate": context["request"].user.is_authenticated,
+        "csrf_token": context.get("csrf_token"),
+    }
