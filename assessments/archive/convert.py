@@ -188,6 +188,7 @@ def _score_like(text: str) -> bool:
 
 FOOTER = re.compile(r"Page \d+ of \d+\s*$")
 ENDNOTE = re.compile(r"^(\d{1,3})\.\s+(.*)$")
+DETAIL_HEADER = re.compile(r"^Thematic( Areas?)? Indicators? Assessment Notes\b")
 SENTENCE_END = re.compile(r"[.!?:][\"'’”)\]]*[⁰¹²³⁴⁵⁶⁷⁸⁹]*\**$")
 NOTE_SIZE_RATIO = 0.92  # a footnote is set smaller than the text above it (7pt under 8pt table text, 9pt prose)
 PARAGRAPH_GAP = 1.25  # a gap above this many line pitches separates paragraphs
@@ -237,7 +238,9 @@ def _marked_chars(chars: list[dict], *, styles: bool = True) -> list[dict]:
             continue
         previous = out[last_visible] if last_visible >= 0 else None
         raised = previous is not None and char["bottom"] < previous["bottom"] - char["size"] * 0.2
-        if char["text"].isdigit() and char["size"] < body * 0.85 and (raised or _sup(previous)):
+        # a digit after a superscript digit on the same line (not a footnote's number after the call above it)
+        follows = _sup(previous) and abs(char["bottom"] - previous["bottom"]) < 1 and char["x0"] >= previous["x0"]
+        if char["text"].isdigit() and char["size"] < body * 0.85 and (raised or follows):
             char["text"] = char["text"].translate(SUPERSCRIPT)
             char["superscript"] = True
         wanted = _style(char) if styles else ""
@@ -476,6 +479,7 @@ def pdf_to_text(path: str | Path) -> str:
     text_runs: list[_Run] = []
     summary: list[list[str]] = []
     summary_last: _Run | None = None
+    wrapped_header = False
 
     def flush_text():
         nonlocal text_runs
@@ -508,7 +512,13 @@ def pdf_to_text(path: str | Path) -> str:
                     out.extend(["", "Assessment\tIndicator"])
                 mode, columns = "summary", [words[-1][0]]
                 continue
-            if text.startswith("Thematic Area Indicator Assessment Notes"):
+            if mode == "detail" and wrapped_header and text in ("Area", "Areas"):
+                wrapped_header = False  # "Thematic Area" set on two lines in a narrow first column
+                continue
+            wrapped_header = False
+            header = DETAIL_HEADER.match(text)
+            if header:
+                wrapped_header = not header.group(1)
                 flush_text()
                 flush_summary()
                 if mode != "detail":
