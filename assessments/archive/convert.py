@@ -430,22 +430,23 @@ def _foot_notes(lines: list[_Line], notes: dict[int, list[str]], note_size: floa
     if start == 0 and (note_size is None or abs(size - note_size) > 0.3):
         return len(lines), note_size  # a page of small text only, and no footnotes seen in that size
     texts = [_words_text(line.words).replace("**", "") for line in lines[start:]]
-    first = next(
-        (index for index, text in enumerate(texts) if (m := ENDNOTE.match(text)) and int(m.group(1)) == len(notes) + 1),
-        None,
-    )
+    numbers = [int(m.group(1)) if (m := ENDNOTE.match(text)) else None for text in texts]
+    last = max(notes, default=0)
+    first = next((index for index, number in enumerate(numbers) if number == last + 1), None)
+    if first is None and numbers[0] is not None and numbers[0] > last:
+        first = 0  # the foot area starts with a note: take its number even if one went missing before
     if first is None:
         if not notes or note_size is None or abs(size - note_size) > 0.3:
             return len(lines), note_size
         first = len(texts)
     elif first > 0 and (not notes or note_size is None or abs(size - note_size) > 0.3):
-        start, texts, first = start + first, texts[first:], 0  # small text above the first note stays body text
-    for index, text in enumerate(texts):
-        note = ENDNOTE.match(text)
-        if index >= first and note and int(note.group(1)) == len(notes) + 1:
-            notes[len(notes) + 1] = [note.group(2)]
-        elif notes:
-            notes[len(notes)].append(text)
+        start, texts, numbers, first = start + first, texts[first:], numbers[first:], 0  # small body text above
+    for index, (text, number) in enumerate(zip(texts, numbers, strict=True)):
+        if index == first or (index > first and number == last + 1):
+            last = number or last
+            notes[last] = [ENDNOTE.match(text).group(2)]
+        elif last:
+            notes[last].append(text)
     return start, size
 
 
@@ -527,13 +528,13 @@ def pdf_to_text(path: str | Path) -> str:
                 columns = [x0 for x0, word, _x1 in words if word.strip("*") in ("Indicator", "Assessment", "Notes")]
                 continue
             note = ENDNOTE.match(text)
-            if mode in ("detail", "notes") and note and int(note.group(1)) == len(notes) + 1:
+            if mode in ("detail", "notes") and note and int(note.group(1)) == max(notes, default=0) + 1:
                 flush_row()
                 mode = "notes"
                 notes[int(note.group(1))] = [note.group(2)]
                 continue
             if mode == "notes":
-                notes[len(notes)].append(text)
+                notes[max(notes)].append(text)
                 continue
             if mode == "summary":
                 if "Score:" in text or "Difference:" in text:

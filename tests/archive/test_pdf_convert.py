@@ -121,6 +121,10 @@ def test_a_footnote_going_on_at_the_next_page_foot_is_one_note():
     second = [_line(60, "More body text.", 8.0), _line(700, "and ends here.", 7.0), _line(709, "2. Next.", 7.0)]
     assert _foot_notes(second, notes, size) == (1, 7.0)
     assert notes == {1: ["A long note that", "goes on", "and ends here."], 2: ["Next."]}
+    # A foot area that starts with a later number (a note was lost before) keeps the printed numbers.
+    third = [_line(60, "Body.", 8.0), _line(700, "5. Fifth.", 7.0), _line(709, "6. Sixth, with 7. inside", 7.0)]
+    assert _foot_notes(third, notes, size) == (1, 7.0)
+    assert notes[5] == ["Fifth."] and notes[6] == ["Sixth, with 7. inside"] and 3 not in notes
     # Small text at the foot without a note number, before any note, is body text.
     assert _foot_notes([_line(60, "Body.", 9.0), _line(700, "A caption in small type.", 7.0)], {}, None)[0] == 2
 
