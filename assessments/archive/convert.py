@@ -10,6 +10,7 @@ import re
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -187,6 +188,31 @@ def _score_like(text: str) -> bool:
 
 FOOTER = re.compile(r"Page \d+ of \d+\s*$")
 ENDNOTE = re.compile(r"^(\d{1,3})\.\s+(.*)$")
+DETAIL_HEADER = re.compile(r"^Thematic( Areas?)? Indicators? Assessment Notes\b")
+SENTENCE_END = re.compile(r"[.!?:][\"'’”)\]]*[⁰¹²³⁴⁵⁶⁷⁸⁹]*\**$")
+NOTE_SIZE_RATIO = 0.92  # a footnote is set smaller than the text above it (7pt under 8pt table text, 9pt prose)
+PARAGRAPH_GAP = 1.25  # a gap above this many line pitches separates paragraphs
+
+
+class _Line(NamedTuple):
+    """A visual line of a page: its words as (x0, text, x1) and the commonest character size."""
+
+    top: float
+    bottom: float
+    words: list[tuple[float, str, float]]
+    size: float
+
+
+class _Run(NamedTuple):
+    """A line (or a cell's part of one) in the reading flow, with what paragraph joining needs."""
+
+    top: float
+    page: int
+    text: str
+    x0: float
+    x1: float
+    first: float  # width of the first word
+    size: float
 
 
 def _style(char: dict) -> str:
@@ -212,8 +238,11 @@ def _marked_chars(chars: list[dict], *, styles: bool = True) -> list[dict]:
             continue
         previous = out[last_visible] if last_visible >= 0 else None
         raised = previous is not None and char["bottom"] < previous["bottom"] - char["size"] * 0.2
-        if char["text"].isdigit() and char["size"] < body * 0.85 and (raised or _sup(previous)):
+        # a digit after a superscript digit on the same line (not a footnote's number after the call above it)
+        follows = _sup(previous) and abs(char["bottom"] - previous["bottom"]) < 1 and char["x0"] >= previous["x0"]
+        if char["text"].isdigit() and char["size"] < body * 0.85 and (raised or follows):
             char["text"] = char["text"].translate(SUPERSCRIPT)
+            char["superscript"] = True
         wanted = _style(char) if styles else ""
         if wanted != style:
             if style and last_visible >= 0:
@@ -232,11 +261,11 @@ def _sup(char: dict | None) -> bool:
     return char is not None and char["text"][-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
-def _words_by_line(chars: list[dict]) -> list[tuple[float, float, list[tuple[float, str]]]]:
-    """(top, bottom, [(x0, word)]) per visual line, top to bottom."""
+def _words_by_line(chars: list[dict]) -> list[_Line]:
+    """The visual lines, top to bottom."""
     from pdfplumber.utils.text import WordExtractor
 
-    words = WordExtractor(keep_blank_chars=False, x_tolerance=1.5).extract_words(chars)
+    words = WordExtractor(keep_blank_chars=False, x_tolerance=1.5).extract_words(chars, return_chars=True)
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["bottom"]), w["x0"])):
         if rows and abs(rows[-1][0]["bottom"] - word["bottom"]) < 3.5:
@@ -246,17 +275,44 @@ def _words_by_line(chars: list[dict]) -> list[tuple[float, float, list[tuple[flo
     result = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        result.append((min(w["top"] for w in row), max(w["bottom"] for w in row), [(w["x0"], w["text"]) for w in row]))
+        sizes = Counter(
+            round(char["size"], 1)
+            for word in row
+            for char in word.get("chars", [])
+            if char["text"].strip() and not char.get("superscript")
+        )
+        result.append(
+            _Line(
+                top=min(w["top"] for w in row),
+                bottom=max(w["bottom"] for w in row),
+                words=[(w["x0"], w["text"], w["x1"]) for w in row],
+                size=sizes.most_common(1)[0][0] if sizes else 0.0,
+            )
+        )
     return result
 
 
-def _words_text(words: list[tuple[float, str]]) -> str:
+def _words_text(words: list[tuple[float, str, float]]) -> str:
     text = ""
-    for _x0, word in words:
+    for word in words:
+        word = word[1]
         if text and not (word[:1] in "⁰¹²³⁴⁵⁶⁷⁸⁹" and text[-1:] not in " "):
             text += " "
         text += word
     return re.sub(r" ([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", r"\1", text)
+
+
+def _run(line: _Line, page: int, words: list[tuple[float, str, float]] | None = None) -> _Run:
+    words = line.words if words is None else words
+    return _Run(
+        top=line.top,
+        page=page,
+        text=_words_text(words),
+        x0=words[0][0],
+        x1=words[-1][2],
+        first=words[0][2] - words[0][0],
+        size=line.size,
+    )
 
 
 def _join_lines(lines: list[str]) -> str:
@@ -272,33 +328,52 @@ def _join_lines(lines: list[str]) -> str:
     return text
 
 
-def _paragraphs(lines: list[tuple[float, str]], step: float) -> list[list[str]]:
-    paragraphs: list[list[str]] = []
-    last_top = None
-    for top, text in lines:
-        if not paragraphs or (last_top is not None and top - last_top > step * 1.45):
+def _continues(previous: _Run, run: _Run, right: float) -> bool:
+    """Whether a line on a new page goes on with the paragraph the last line of the page was in: the gap says
+    nothing there (the margin before a paragraph is dropped at the top of a page), so read the text: it goes on
+    after a line that ends no sentence, into a line that starts lowercase, or when the next line's first word
+    would not have fitted on the last line (so the line was full)."""
+    start = re.sub(r"^[*\s\"'‘“(]+", "", run.text)[:1]
+    if start.islower() or run.text.startswith("• "):
+        return True
+    if not SENTENCE_END.search(previous.text.rstrip()):
+        return True
+    return previous.x1 + run.size * 0.3 + run.first > right + 0.5
+
+
+def _paragraphs(runs: list[_Run], pitches: dict[float, float]) -> list[list[_Run]]:
+    """The runs grouped into paragraphs: a gap of more than a line pitch on a page, or a page break where the
+    text does not go on, starts a new one."""
+    paragraphs: list[list[_Run]] = []
+    right = max((run.x1 for run in runs), default=0.0)
+    for run in runs:
+        if paragraphs:
+            previous = paragraphs[-1][-1]
+            if run.page != previous.page:
+                new = not _continues(previous, run, right)
+            else:
+                pitch = pitches.get(run.size) or pitches.get(0.0, 12.0)
+                new = run.top - previous.top > pitch * PARAGRAPH_GAP
+        if not paragraphs or new:
             paragraphs.append([])
-        paragraphs[-1].append(text)
-        last_top = top
+        paragraphs[-1].append(run)
     return paragraphs
 
 
-def _cell(lines: list[tuple[float, float, str]], step: float) -> str:
+def _cell(runs: list[_Run], pitches: dict[float, float]) -> str:
     """A cell's lines as one line of markup: paragraphs as <p>, bullet items as <ul>…<li>…</ul>."""
     items: list[tuple[str, str]] = []
-    left = min((x0 for _top, x0, _text in lines), default=0)
-    x_of = {(top, text): x0 for top, x0, text in lines}
-    for paragraph in _paragraphs([(top, text) for top, _x0, text in lines], step):
+    left = min((run.x0 for run in runs), default=0)
+    for paragraph in _paragraphs(runs, pitches):
         current: list[str] = []
         kind = "p"
-        for top_text in paragraph:
-            line = top_text
-            x0 = x_of.get(next((key for key in x_of if key[1] == line), (0, "")), left)
+        for run in paragraph:
+            line = run.text
             if line.startswith("• "):
                 if current:
                     items.append((kind, _join_lines(current)))
                 current, kind = [line[2:]], "li"
-            elif kind == "li" and x0 <= left + 1:
+            elif kind == "li" and run.x0 <= left + 1:
                 items.append((kind, _join_lines(current)))  # back at the cell's edge: the list has ended
                 current, kind = [line], "p"
             else:
@@ -322,35 +397,103 @@ def _cell(lines: list[tuple[float, float, str]], step: float) -> str:
     return out + ("</ul>" if in_list else "")
 
 
+def _line_pitches(pages: list[list[_Line]]) -> dict[float, float]:
+    """The line pitch of each character size (the commonest distance between consecutive lines of that size
+    on a page, to a tenth of a point); key 0.0 holds the commonest of all."""
+    gaps: dict[float, Counter] = {}
+    for lines in pages:
+        for a, b in zip(lines, lines[1:], strict=False):
+            gap = b.top - a.top
+            if 0 < gap < 30:
+                gaps.setdefault(0.0, Counter())[round(gap, 1)] += 1
+                if a.size == b.size:
+                    gaps.setdefault(b.size, Counter())[round(gap, 1)] += 1
+    pitches = {size: counter.most_common(1)[0][0] for size, counter in gaps.items()}
+    pitches.setdefault(0.0, 12.0)
+    return pitches
+
+
+def _foot_notes(lines: list[_Line], notes: dict[int, list[str]], note_size: float | None) -> tuple[int, float | None]:
+    """Find the footnotes printed at the foot of a page (WeasyPrint's `float: footnote`) and add them to `notes`.
+
+    The foot area is the run of lines at the bottom of the page set smaller than the line above it; a note
+    starts with its number ("12. ") and lines before the page's first number go on with the last note of the
+    previous page. Returns where the foot area starts (len(lines) if none) and the size footnotes are set in."""
+    if not lines:
+        return 0, note_size
+    size = lines[-1].size
+    start = len(lines)
+    while start > 0 and abs(lines[start - 1].size - size) <= 0.3:
+        start -= 1
+    if start > 0 and size > lines[start - 1].size * NOTE_SIZE_RATIO:
+        return len(lines), note_size  # not smaller than the text above it: no foot area
+    if start == 0 and (note_size is None or abs(size - note_size) > 0.3):
+        return len(lines), note_size  # a page of small text only, and no footnotes seen in that size
+    texts = [_words_text(line.words).replace("**", "") for line in lines[start:]]
+    numbers = [int(m.group(1)) if (m := ENDNOTE.match(text)) else None for text in texts]
+    last = max(notes, default=0)
+    first = next((index for index, number in enumerate(numbers) if number == last + 1), None)
+    if first is None and numbers[0] is not None and numbers[0] > last:
+        first = 0  # the foot area starts with a note: take its number even if one went missing before
+    if first is None:
+        if not notes or note_size is None or abs(size - note_size) > 0.3:
+            return len(lines), note_size
+        first = len(texts)
+    elif first > 0 and (not notes or note_size is None or abs(size - note_size) > 0.3):
+        start, texts, numbers, first = start + first, texts[first:], numbers[first:], 0  # small body text above
+    for index, (text, number) in enumerate(zip(texts, numbers, strict=True)):
+        if index == first or (index > first and number == last + 1):
+            last = number or last
+            notes[last] = [ENDNOTE.match(text).group(2)]
+        elif last:
+            notes[last].append(text)
+    return start, size
+
+
 _RATING_START = re.compile(r"^(Very Strong|Strong|Fair|Weak|Very Weak)\b")
 
 
 def pdf_to_text(path: str | Path) -> str:
     """Read the PDF by word positions: the header row of each table gives its columns; a rating in the
-    Assessment column starts a detailed-table row; numbered lines after the table are the endnotes."""
+    Assessment column starts a detailed-table row. Footnotes are read from the foot of each page (smaller
+    type, each starting with its number, a note possibly going on at the next page's foot) or, in older
+    exports, as numbered endnotes after the detailed table. Paragraphs and table rows go on across page
+    breaks."""
     import pdfplumber
 
     out: list[str] = []
-    endnotes: dict[int, list[str]] = {}
+    notes: dict[int, list[str]] = {}
+    note_size: float | None = None
+    pages: list[list[_Line]] = []
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            lines = [
+                line for line in _words_by_line(_marked_chars(page.chars)) if not FOOTER.search(_words_text(line.words))
+            ]
+            foot, note_size = _foot_notes(lines, notes, note_size)
+            pages.append(lines[:foot])
+    pitches = _line_pitches(pages)
+
     mode = "text"
     columns: list[float] = []
-    row: list[list[tuple[float, str]]] | None = None
-    text_lines: list[tuple[float, str]] = []
+    row: list[list[_Run]] | None = None
+    text_runs: list[_Run] = []
     summary: list[list[str]] = []
-    offset = 0.0
+    summary_last: _Run | None = None
+    wrapped_header = False
 
-    def flush_text(step):
-        nonlocal text_lines
-        for paragraph in _paragraphs(text_lines, step):
-            joined = _join_lines(paragraph)
+    def flush_text():
+        nonlocal text_runs
+        for paragraph in _paragraphs(text_runs, pitches):
+            joined = _join_lines([run.text for run in paragraph])
             if joined.strip().lower() not in ("notes", "footnotes", "endnotes"):
                 out.extend(["", joined])
-        text_lines = []
+        text_runs = []
 
-    def flush_row(step):
+    def flush_row():
         nonlocal row
         if row is not None:
-            cells = [_cell(cell, step).replace("\t", " ") for cell in row]
+            cells = [_cell(cell, pitches).replace("\t", " ") for cell in row]
             cells[:3] = [cell.replace("**", "") for cell in cells[:3]]  # headings and ratings are set in bold
             out.append("\t".join(cells))
         row = None
@@ -360,86 +503,84 @@ def pdf_to_text(path: str | Path) -> str:
             out.append(f"{rating}\t{_join_lines(title)}")
         summary.clear()
 
-    with pdfplumber.open(str(path)) as pdf:
-        pages = []
-        for page in pdf.pages:
-            pages.append(
-                [
-                    (top + offset, bottom + offset, words)
-                    for top, bottom, words in _words_by_line(_marked_chars(page.chars))
-                    if not FOOTER.search(_words_text(words))
-                ]
-            )
-            offset += page.height
-    # The line pitch of body text: the commonest distance between consecutive lines.
-    gaps = Counter(
-        round(b[0] - a[0]) for lines in pages for a, b in zip(lines, lines[1:], strict=False) if 0 < b[0] - a[0] < 30
-    )
-    step = float(gaps.most_common(1)[0][0]) if gaps else 12.0
-    summary_top = 0.0
-    if True:
-        for lines in pages:
-            for top, _bottom, words in lines:
-                text = _words_text(words).replace("**", "")  # bold only matters inside notes
-                if text == "Assessment Indicator":
-                    flush_text(step)
-                    if mode != "summary":
-                        out.extend(["", "Assessment\tIndicator"])
-                    mode, columns = "summary", [words[-1][0]]
-                    continue
-                if text.startswith("Thematic Area Indicator Assessment Notes"):
-                    flush_text(step)
-                    flush_summary()
-                    if mode != "detail":
-                        out.extend(["", "Thematic Area\tIndicator\tAssessment\tNotes"])
-                    mode = "detail"
-                    columns = [x0 for x0, word in words if word.strip("*") in ("Indicator", "Assessment", "Notes")]
-                    continue
-                note = ENDNOTE.match(text)
-                if mode in ("detail", "notes") and note and int(note.group(1)) == len(endnotes) + 1:
-                    flush_row(step)
-                    mode = "notes"
-                    endnotes[int(note.group(1))] = [note.group(2)]
-                    continue
-                if mode == "notes":
-                    endnotes[len(endnotes)].append(text)
-                    continue
-                if mode == "summary":
-                    if "Score:" in text or "Difference:" in text:
-                        flush_summary()
-                        mode = "text"
-                        out.extend(["", text])
-                        continue
-                    left = _words_text([w for w in words if w[0] < columns[0] - 2]).replace("**", "")
-                    right = _words_text([w for w in words if w[0] >= columns[0] - 2]).replace("**", "")
-                    if left or not summary or top - summary_top > step * 1.45:
-                        summary.append([left, right])
-                    else:
-                        summary[-1].append(right)
-                    summary_top = top
-                    continue
-                if mode == "detail":
-                    cells: list[list[str]] = [[], [], [], []]
-                    for x0, word in words:
-                        index = sum(1 for boundary in columns if x0 >= boundary - 2)
-                        cells[index].append((x0, word))
-                    assessment = _words_text(cells[2]).replace("**", "")
-                    if _RATING_START.match(assessment) or row is None:
-                        flush_row(step)
-                        row = [[], [], [], []]
-                    for index, cell_words in enumerate(cells):
-                        if cell_words:
-                            row[index].append((top, cell_words[0][0], _words_text(cell_words)))
-                    continue
+    for page_index, lines in enumerate(pages):
+        for line in lines:
+            words = line.words
+            text = _words_text(words).replace("**", "")  # bold only matters inside notes
+            if text == "Assessment Indicator":
+                flush_text()
+                if mode != "summary":
+                    out.extend(["", "Assessment\tIndicator"])
+                mode, columns = "summary", [words[-1][0]]
+                continue
+            if mode == "detail" and wrapped_header and text in ("Area", "Areas"):
+                wrapped_header = False  # "Thematic Area" set on two lines in a narrow first column
+                continue
+            wrapped_header = False
+            header = DETAIL_HEADER.match(text)
+            if header:
+                wrapped_header = not header.group(1)
+                flush_text()
+                flush_summary()
+                if mode != "detail":
+                    out.extend(["", "Thematic Area\tIndicator\tAssessment\tNotes"])
+                mode = "detail"
+                columns = [x0 for x0, word, _x1 in words if word.strip("*") in ("Indicator", "Assessment", "Notes")]
+                continue
+            note = ENDNOTE.match(text)
+            if mode in ("detail", "notes") and note and int(note.group(1)) == max(notes, default=0) + 1:
+                flush_row()
+                mode = "notes"
+                notes[int(note.group(1))] = [note.group(2)]
+                continue
+            if mode == "notes":
+                notes[max(notes)].append(text)
+                continue
+            if mode == "summary":
                 if "Score:" in text or "Difference:" in text:
-                    flush_text(step)
+                    flush_summary()
+                    mode = "text"
                     out.extend(["", text])
                     continue
-                text_lines.append((top, text))
-        flush_summary()
-        flush_row(step)
-        flush_text(step)
+                left = _words_text([w for w in words if w[0] < columns[0] - 2]).replace("**", "")
+                right_words = [w for w in words if w[0] >= columns[0] - 2]
+                right = _words_text(right_words).replace("**", "")
+                current = _run(line, page_index, right_words or words)
+                if summary_last is None or not summary:
+                    new = True
+                elif current.page != summary_last.page:
+                    new = not right[:1].islower()
+                else:
+                    pitch = pitches.get(line.size) or pitches[0.0]
+                    new = current.top - summary_last.top > pitch * PARAGRAPH_GAP
+                if left or new:
+                    summary.append([left, right])
+                else:
+                    summary[-1].append(right)
+                summary_last = current
+                continue
+            if mode == "detail":
+                cells: list[list[tuple[float, str, float]]] = [[], [], [], []]
+                for word in words:
+                    index = sum(1 for boundary in columns if word[0] >= boundary - 2)
+                    cells[index].append(word)
+                assessment = _words_text(cells[2]).replace("**", "")
+                if _RATING_START.match(assessment) or row is None:
+                    flush_row()
+                    row = [[], [], [], []]
+                for index, cell_words in enumerate(cells):
+                    if cell_words:
+                        row[index].append(_run(line, page_index, cell_words))
+                continue
+            if "Score:" in text or "Difference:" in text:
+                flush_text()
+                out.extend(["", text])
+                continue
+            text_runs.append(_run(line, page_index)._replace(text=text))
+    flush_summary()
+    flush_row()
+    flush_text()
     out.append("")
-    for number, lines in sorted(endnotes.items()):
+    for number, lines in sorted(notes.items()):
         out.extend([f"{sup(number)} {_join_lines(lines)}", ""])
     return "\n".join(out)
