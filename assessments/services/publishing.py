@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from assessments.limits import ERRATA_MAX_CHARS
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
@@ -70,6 +71,8 @@ def annex_publish(
     if blockers:
         raise ValidationError(["The annex cannot be published yet:", *blockers])
     errata = errata.strip()
+    if len(errata) > ERRATA_MAX_CHARS:  # refused before the annex is built with it
+        raise ValidationError({"errata": f"The errata are too long: at most {ERRATA_MAX_CHARS:,} characters."})
     latest = Edition.objects.filter(country_assessment=country_assessment).aggregate(n=Max("number"))["n"] or 0
     number = latest + 1
     if number > 1 and not errata:
