@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from assessments.limits import ERRATA_MAX_CHARS
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
@@ -176,6 +177,8 @@ def annex_publish(
             {"trend_reason": "Some trends contradict the previous cycle: say why they are published as they are."}
         )
     errata = errata.strip()
+    if len(errata) > ERRATA_MAX_CHARS:  # refused before the annex is built with it
+        raise ValidationError({"errata": f"The errata are too long: at most {ERRATA_MAX_CHARS:,} characters."})
     latest = Edition.objects.filter(country_assessment=country_assessment).aggregate(n=Max("number"))["n"] or 0
     number = latest + 1
     if number > 1 and not errata:

@@ -37,7 +37,7 @@ def test_item_update_refuses_oversized_notes(world, security_figures):
     assert "at most 60,000 characters" in str(error.value)
     item.refresh_from_db()
     assert len(item.notes) < NOTES_MAX_CHARS
-    security_figures.add("oversized texts refused (service, form, import, preview)", 1)
+    security_figures.add("oversized texts refused (services, forms, import, preview)", 1)
 
 
 def test_item_update_accepts_notes_at_the_limit(world):
@@ -57,7 +57,7 @@ def test_item_editor_form_refuses_oversized_notes_with_a_message(world, security
     assert "at most 60000 characters" in response.content.decode()
     item.refresh_from_db()
     assert item.notes == "Draft notes.[@hrw-2022-south-korea]"
-    security_figures.add("oversized texts refused (service, form, import, preview)", 1)
+    security_figures.add("oversized texts refused (services, forms, import, preview)", 1)
 
 
 def test_comment_refused_above_its_limit(world, security_figures):
@@ -67,14 +67,14 @@ def test_comment_refused_above_its_limit(world, security_figures):
     count = Comment.objects.count()
     client.post(world.draft_item.get_absolute_url() + "comments/", {"body": "x" * (COMMENT_MAX_CHARS + 1)})
     assert Comment.objects.count() == count
-    security_figures.add("oversized texts refused (service, form, import, preview)", 1)
+    security_figures.add("oversized texts refused (services, forms, import, preview)", 1)
 
 
 def test_import_row_with_oversized_notes_is_a_row_error(security_figures):
     with pytest.raises(CellProblem, match="at most 60,000"):
         parse_notes(TOO_LONG_NOTES)
     assert parse_notes("short") == "short"
-    security_figures.add("oversized texts refused (service, form, import, preview)", 1)
+    security_figures.add("oversized texts refused (services, forms, import, preview)", 1)
 
 
 def test_preview_refuses_oversized_notes(world):
@@ -198,3 +198,15 @@ def test_json_depth_is_limited_before_parsing():
 def test_json_numbers_databases_refuse_are_refused(text):
     with pytest.raises(FileError):
         load_json(text)
+
+
+def test_oversized_errata_are_refused_before_the_annex_is_built(world, security_figures):
+    from assessments.limits import ERRATA_MAX_CHARS
+    from assessments.services.publishing import annex_publish
+
+    with pytest.raises(ValidationError, match="too long"):
+        annex_publish(
+            country_assessment=world.korea_2022, user=world.users["editor"], errata="x" * (ERRATA_MAX_CHARS + 1)
+        )
+    assert world.korea_2022.editions.count() == 1
+    security_figures.add("oversized texts refused (services, forms, import, preview)", 1)
