@@ -31,6 +31,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.review.services import conflict_merge
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -232,9 +233,12 @@ class ItemEditView(ItemMixin, View):
             "indicator__thematic_area",
             "last_edited_by",
         ).get(pk=theirs.pk)
+        yours = form.cleaned_data
+        merged = conflict_merge(self.item, expected_version=yours["version"], mine=yours.get("notes", ""))
+        if merged is not None:
+            data["notes"] = merged.text()
         merged_form = ItemForm(data, item=self.item, previous=form.previous)
         merged_form.is_valid()
-        yours = form.cleaned_data
         conflict = {
             "theirs": self.item,
             "expected_version": form.cleaned_data["version"],
@@ -242,6 +246,7 @@ class ItemEditView(ItemMixin, View):
             "your_rating": Rating(yours["rating"]).label if yours.get("rating") else "",
             "diff": _line_diff(self.item.notes, yours.get("notes", "")),
             "notes_differ": self.item.notes != yours.get("notes", ""),
+            "merge": merged,
         }
         return self.render(request, form=merged_form, conflict=conflict, status=409)
 
