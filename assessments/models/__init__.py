@@ -4,7 +4,7 @@ from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
-from .workflow import Assignment, AssignmentRole, Comment
+from .workflow import Assignment, AssignmentRole, Comment, CommentKind
 
 __all__ = [
     "AssessmentItem",
@@ -12,6 +12,7 @@ __all__ = [
     "AssignmentRole",
     "Citation",
     "Comment",
+    "CommentKind",
     "Country",
     "CountryAssessment",
     "Cycle",
@@ -25,3 +26,8 @@ __all__ = [
     "ThematicArea",
     "Trend",
 ]
+
+# Models of feature packages, registered with the app here.
+from assessments.review.models import Suggestion, SuggestionStatus  # noqa: E402
+
+__all__ += ["Suggestion", "SuggestionStatus"]

@@ -44,9 +44,18 @@ class Assignment(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.country_assessment}"
 
 
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
 class CommentQuerySet(models.QuerySet):
     def open(self) -> "CommentQuerySet":
         return self.filter(resolved_at__isnull=True)
+
+    def threads(self) -> "CommentQuerySet":
+        """Comments that start a thread (not replies)."""
+        return self.filter(parent__isnull=True)
 
 
 class Comment(models.Model):
@@ -54,6 +63,13 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Review threads (assessments/review): replies, a request for changes, and the passage commented on.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    kind = models.CharField(max_length=20, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    item_version = models.PositiveIntegerField(null=True, blank=True, help_text="The item version commented on.")
+    anchor_quote = models.TextField(blank=True, help_text="The passage of the notes commented on.")
+    anchor_prefix = models.CharField(max_length=80, blank=True)
+    anchor_suffix = models.CharField(max_length=80, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -71,6 +87,10 @@ class Comment(models.Model):
                 condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
                 | Q(resolved_at__isnull=False, resolved_by__isnull=False),
                 name="comment_resolved_has_who_and_when",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=CommentKind.values), name="comment_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(anchor_quote=""), name="comment_reply_has_no_anchor"
             ),
         ]
 

@@ -91,6 +91,12 @@ def can_reopen_item(user: AnyUser, item: AssessmentItem) -> bool:
     return item.status == ItemStatus.APPROVED and is_editor(user)
 
 
+def can_withdraw_item(user: AnyUser, item: AssessmentItem) -> bool:
+    """Its researchers (and editors) take a submission back while it is in review (the service checks that no
+    reviewer has acted on it yet)."""
+    return item.status == ItemStatus.IN_REVIEW and (is_editor(user) or is_researcher_of(user, item.country_assessment))
+
+
 def can_comment_item(user: AnyUser, item: AssessmentItem) -> bool:
     return can_view_assessment(user, item.country_assessment)
 

@@ -13,6 +13,7 @@ item_patterns = [
     path("start-from-previous/", workflow.ItemCopyFromPreviousView.as_view(), name="item-copy-previous"),
     path("comments/", workflow.CommentCreateView.as_view(), name="comment-create"),
     path("comments/<int:pk>/resolve/", workflow.CommentResolveView.as_view(), name="comment-resolve"),
+    path("", include("assessments.review.urls")),
 ]
 
 urlpatterns = [

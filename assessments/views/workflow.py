@@ -31,7 +31,8 @@ from assessments.models import (
     Source,
     Trend,
 )
-from assessments.review.services import conflict_merge
+from assessments.review.selectors import review_context
+from assessments.review.services import conflict_merge, item_approve_reviewed
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -40,7 +41,6 @@ from assessments.services.scoring import assessment_score, score_from_ratings
 from assessments.services.workflow import (
     EditConflict,
     WorkflowError,
-    item_approve,
     item_copy_from_previous,
     item_reopen,
     item_request_changes,
@@ -272,7 +272,7 @@ class ItemEditView(ItemMixin, View):
             "own_change_in_review": item.status == ItemStatus.IN_REVIEW and item.last_edited_by_id == user.pk,
             "problems": submission_problems(item, previous=previous) if can_edit else [],
             "preview": notes_preview(notes_text or ""),
-            "comments": list(item.comments.select_related("author", "resolved_by")),
+            **review_context(item, user, notes=item.notes),
             "comment_form": CommentForm(),
             "review_form": ReviewForm(),
             "reopen_form": ReopenForm(),
@@ -322,7 +322,17 @@ class ItemApproveView(ItemActionView):
     def post(self, request, *args, **kwargs):
         form = ReviewForm(request.POST)
         form.is_valid()
-        item = item_approve(item=self.item, user=request.user, comment=form.cleaned_data.get("comment", ""))
+        confirmed = request.POST.get("confirm_open", "")
+        try:
+            item = item_approve_reviewed(
+                item=self.item,
+                user=request.user,
+                comment=form.cleaned_data.get("comment", ""),
+                confirmed_open=int(confirmed) if confirmed.isdigit() else None,
+            )
+        except WorkflowError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return self.back("#review")
         messages.success(request, f"{item.label} is approved.")
         return self.back()
 
@@ -382,7 +392,7 @@ class CommentsMixin(ItemActionView):
             return self.back("#comments")
         context = {
             "item": self.item,
-            "comments": list(self.item.comments.select_related("author", "resolved_by")),
+            **review_context(self.item, request.user),
             "comment_form": form or CommentForm(),
             "can_comment": True,
         }
