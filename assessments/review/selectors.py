@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
-from assessments.models import AssessmentItem, Comment, CommentKind, ItemStatus, Suggestion
+from assessments.models import AssessmentItem, Comment, CommentKind, ItemStatus, Rating, Suggestion
 from assessments.review.anchors import REMOVED, Anchor, Located, locate
 from assessments.review.suggestions import Rebased, rebase
 
@@ -158,4 +158,5 @@ def review_context(item: AssessmentItem, user, notes: str | None = None) -> dict
         "can_suggest": rights.can_suggest_item(user, item),
         "can_decide_suggestions": rights.can_decide_suggestion(user, item),
         "can_withdraw": permissions.can_withdraw_item(user, item),
+        "ratings": Rating.choices,
     }

@@ -99,11 +99,11 @@ class ItemWithdrawView(ItemActionView):
 
 class SuggestionCreateView(ItemActionView):
     def post(self, request, *args, **kwargs):
-        rating = request.POST.get("rating", "")
+        rating = request.POST.get("suggested_rating", "")
         if rating not in Rating.values or not self.item.is_indicator:
             rating = ""
         try:
-            suggestion_create(item=self.item, user=request.user, notes=request.POST.get("notes", ""), rating=rating)
+            suggestion_create(item=self.item, user=request.user, notes=request.POST.get("suggested_notes", ""), rating=rating)
         except WorkflowError as refused:
             messages.error(request, " ".join(refused.messages))
             return self.back("#suggestions")
