@@ -12,9 +12,7 @@ urlpatterns = [
     path("suggestions/", views.SuggestionCreateView.as_view(), name="suggestion-create"),
     path("suggestions/accept-all/", views.SuggestionAcceptAllView.as_view(), name="suggestion-accept-all"),
     path("suggestions/<int:pk>/accept/", views.SuggestionDecideView.as_view(), name="suggestion-accept"),
-    path(
-        "suggestions/<int:pk>/reject/", views.SuggestionDecideView.as_view(accept=False), name="suggestion-reject"
-    ),
+    path("suggestions/<int:pk>/reject/", views.SuggestionDecideView.as_view(accept=False), name="suggestion-reject"),
     path("changes-since/", views.ChangesSinceView.as_view(), name="item-changes-since"),
     path("presence/", views.PresenceView.as_view(), name="item-presence"),
 ]

@@ -103,7 +103,9 @@ class SuggestionCreateView(ItemActionView):
         if rating not in Rating.values or not self.item.is_indicator:
             rating = ""
         try:
-            suggestion_create(item=self.item, user=request.user, notes=request.POST.get("suggested_notes", ""), rating=rating)
+            suggestion_create(
+                item=self.item, user=request.user, notes=request.POST.get("suggested_notes", ""), rating=rating
+            )
         except WorkflowError as refused:
             messages.error(request, " ".join(refused.messages))
             return self.back("#suggestions")
@@ -188,5 +190,3 @@ class PresenceView(ItemMixin, View):
     def get(self, request, *args, **kwargs):
         others = presence_update(self.item, request.user)
         return TemplateResponse(request, "review/_presence.html", {"item": self.item, "others": others})
-
-

@@ -26,9 +26,7 @@ def comment_create(
     """
     if not permissions.can_comment_item(user, item):
         raise PermissionDenied("You may not comment on this item.")
-    comment = Comment(
-        item=item, author=user, body=body.strip(), kind=kind, parent=parent, item_version=item.version
-    )
+    comment = Comment(item=item, author=user, body=body.strip(), kind=kind, parent=parent, item_version=item.version)
     if anchor is not None:
         comment.anchor_quote, comment.anchor_prefix, comment.anchor_suffix = anchor.quote, anchor.prefix, anchor.suffix
     comment.full_clean()
