@@ -7,6 +7,7 @@ quote still present ("passage changed"), else it is "passage removed". The comme
 quote, and its thread stays in the list. Pure functions, no database.
 """
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -71,7 +72,14 @@ def anchor_in(text: str, quote: str, *, prefix_hint: str = "") -> Anchor | None:
         return None
     starts = _occurrences(text, quote)
     if not starts:
-        return None
+        # Selected in the preview: the notes may differ in spacing and emphasis marks (*, _) around words.
+        pattern = r"[\s*_]+".join(re.escape(word) for word in quote.split())
+        starts = [match.start() for match in re.finditer(pattern, text)]
+        if not starts:
+            return None
+        first = re.compile(pattern).match(text, starts[0])
+        quote = first.group(0)
+        starts = _occurrences(text, quote)
     start = max(starts, key=lambda s: (_shared_tail(text[max(0, s - CONTEXT) : s], prefix_hint[-CONTEXT:]), -s))
     end = start + len(quote)
     return Anchor(quote=quote, prefix=text[max(0, start - CONTEXT) : start], suffix=text[end : end + CONTEXT])

@@ -48,3 +48,10 @@ def test_removed_passage_is_marked_not_lost():
     anchor = anchor_in(TEXT, "Elections are held regularly and are broadly fair.")
     located = locate(anchor, "The State has ratified the Rome Statute.")
     assert located.state == REMOVED and located.label == "passage removed"
+
+
+def test_a_passage_selected_in_the_preview_is_found_despite_emphasis_and_spacing():
+    notes = "The State has *ratified* the\nRome Statute."
+    anchor = anchor_in(notes, "has ratified the Rome Statute")
+    assert anchor.quote == "has *ratified* the\nRome Statute"
+    assert locate(anchor, notes).state == FOUND
