@@ -75,6 +75,8 @@ def item_approve_reviewed(
 ) -> AssessmentItem:
     """Approve, but only with an explicit confirmation of the number of threads still open."""
     current = _locked(item)
+    if not permissions.can_review_item(user, current):
+        raise PermissionDenied(f"You may not approve this item now (it is {current.get_status_display()}).")
     count = open_thread_count(current)
     if count and confirmed_open != count:
         raise OpenThreads(count)

@@ -1,12 +1,13 @@
 """Rebasing a suggestion onto the item as it is now: applies cleanly (three-way merge) or is outdated."""
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from assessments.history.diff import word_diff_html
 from assessments.models import AssessmentItem, Suggestion
-from assessments.review.merge import merge
+from assessments.review.merge import join, merge, paragraphs
 
 
 @dataclass
@@ -18,8 +19,20 @@ class Rebased:
 
     def diff_html(self, current_notes: str, suggestion: Suggestion) -> SafeString:
         if self.outdated:  # show what was suggested against what it was suggested on, text kept
-            return word_diff_html(suggestion.base_notes, suggestion.notes)
-        return word_diff_html(current_notes, self.notes)
+            return compact_diff_html(suggestion.base_notes, suggestion.notes)
+        return compact_diff_html(current_notes, self.notes)
+
+
+def compact_diff_html(old: str, new: str) -> SafeString:
+    """The word diff of the paragraphs that changed, each run of unchanged paragraphs shown as one "…"."""
+    before, after = paragraphs(old), paragraphs(new)
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append('<p class="diff-skip">…</p>')
+        else:
+            parts.append(f"<p>{word_diff_html(join(before[i1:i2]), join(after[j1:j2]))}</p>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from word_diff_html's sanitised output only
 
 
 def rebase(suggestion: Suggestion, item: AssessmentItem) -> Rebased:
