@@ -28,6 +28,6 @@ __all__ = [
 ]
 
 # Models of feature packages, registered with the app here.
-from assessments.review.models import Suggestion, SuggestionStatus  # noqa: E402
+from assessments.review.models import DigestKind, DigestSent, Suggestion, SuggestionStatus  # noqa: E402
 
-__all__ += ["Suggestion", "SuggestionStatus"]
+__all__ += ["DigestKind", "DigestSent", "Suggestion", "SuggestionStatus"]

@@ -26,6 +26,7 @@ class Assignment(models.Model):
     country_assessment = models.ForeignKey(CountryAssessment, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(max_length=12, choices=AssignmentRole.choices)
+    due_date = models.DateField(null=True, blank=True, help_text="When this person's part is due.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = ChangeOnlyHistoricalRecords(

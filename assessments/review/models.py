@@ -73,3 +73,26 @@ class Suggestion(models.Model):
     @property
     def changes_notes(self) -> bool:
         return self.notes != self.base_notes
+
+
+class DigestKind(models.TextChoices):
+    DIGEST = "digest", "Daily digest"
+    REMINDER = "reminder", "Due-date reminder"
+
+
+class DigestSent(models.Model):
+    """One row per person, day and kind of email sent by the daily jobs: never two of a kind on one day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=10, choices=DigestKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day", "kind"], name="digestsent_one_per_person_day_kind"),
+            models.CheckConstraint(condition=Q(kind__in=DigestKind.values), name="digestsent_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user} on {self.day}"

@@ -1,18 +1,22 @@
 """Review views on one item: threads on passages, replies, suggestions, withdraw, changes since a review,
 presence. Each state change is a POST-only view calling one service."""
 
+from datetime import date
+
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import View
 
 from assessments.history.diff import diff_counts, word_diff_html
-from assessments.models import Comment, Rating, Suggestion
+from assessments.models import Comment, Cycle, Rating, Suggestion
 from assessments.review import rights
+from assessments.review.deadlines import due_dates_set
 from assessments.review.selectors import last_reviewed_version, notes_at_version, review_context
 from assessments.review.services import (
     comment_reply,
@@ -23,6 +27,7 @@ from assessments.review.services import (
     suggestions_accept_all,
     thread_create,
 )
+from assessments.services import permissions
 from assessments.services.comments import comment_reopen
 from assessments.services.workflow import WorkflowError
 from assessments.views.workflow import ItemActionView, ItemMixin
@@ -190,3 +195,26 @@ class PresenceView(ItemMixin, View):
     def get(self, request, *args, **kwargs):
         others = presence_update(self.item, request.user)
         return TemplateResponse(request, "review/_presence.html", {"item": self.item, "others": others})
+
+
+# --- due dates -----------------------------------------------------------------------------------------
+
+
+class CycleDueDateView(LoginRequiredMixin, View):
+    """Editors set one due date for every country assessment of a cycle."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, year: int):
+        cycle = get_object_or_404(Cycle, year=year)
+        if not permissions.can_assign(request.user):
+            raise PermissionDenied("Only editors and admins set due dates.")
+        raw = request.POST.get("due_date", "").strip()
+        try:
+            due = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            messages.error(request, "Give the due date as YYYY-MM-DD.")
+            return redirect(cycle.get_absolute_url())
+        count = due_dates_set(cycle=cycle, due_date=due, user=request.user)
+        messages.success(request, f"Due date {'set to ' + raw if due else 'cleared'} for {count} assessments.")
+        return redirect(cycle.get_absolute_url())

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from assessments.review import views as review_views
 from assessments.views import dashboard, workflow
 
 item_patterns = [
@@ -19,6 +20,7 @@ item_patterns = [
 urlpatterns = [
     path("work/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("work/source-picker/", workflow.SourcePickerView.as_view(), name="source-picker"),
+    path("cycles/<int:year>/due-date/", review_views.CycleDueDateView.as_view(), name="cycle-due-date"),
     path("cycles/<int:year>/<str:country>/", workflow.CountryAssessmentView.as_view(), name="country-assessment"),
     path(
         "cycles/<int:year>/<str:country>/assignments/",

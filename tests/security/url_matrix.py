@@ -223,6 +223,15 @@ URLS: dict[str, list[Case]] = {
     # Staff pages
     "dashboard": [Case(STAFF)],
     "cycle-detail": [Case(STAFF, params=lambda world: {"year": 2025})],
+    "cycle-due-date": [
+        Case(GET_ON_POST_ONLY, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, *[Redirect("cycle-detail", (2025,))] * 2),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {"due_date": "2026-03-31"},
+        ),
+    ],
     "country-assessment": [
         Case(DRAFTS, params=korea(2025), label="draft, assigned"),
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022), label="approved, nobody assigned"),
