@@ -5,18 +5,17 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.views import View
 
 from assessments.history.diff import diff_counts, word_diff_html
 from assessments.models import Comment, Cycle, Rating, Suggestion
 from assessments.review import rights
 from assessments.review.deadlines import due_dates_set
+from assessments.review.presence import presence_update
 from assessments.review.selectors import last_reviewed_version, notes_at_version, review_context
 from assessments.review.services import (
     comment_reply,
@@ -31,8 +30,6 @@ from assessments.services import permissions
 from assessments.services.comments import comment_reopen
 from assessments.services.workflow import WorkflowError
 from assessments.views.workflow import ItemActionView, ItemMixin
-
-PRESENCE_SECONDS = 45  # someone polling every 20 s counts as present for this long
 
 
 class ThreadsMixin(ItemActionView):
@@ -175,16 +172,6 @@ class ChangesSinceView(ItemMixin, View):
 
 
 # --- presence ------------------------------------------------------------------------------------------
-
-
-def presence_update(item, user, *, now=None) -> list[str]:
-    """Record that `user` has the item open; return the names of the others who had it open lately."""
-    now = (now or timezone.now()).timestamp()
-    key = f"r2p:presence:{item.pk}"
-    present = {pk: (name, seen) for pk, (name, seen) in cache.get(key, {}).items() if now - seen < PRESENCE_SECONDS}
-    present[user.pk] = (_person(user), now)
-    cache.set(key, present, PRESENCE_SECONDS * 2)
-    return sorted(name for pk, (name, _seen) in present.items() if pk != user.pk)
 
 
 class PresenceView(ItemMixin, View):

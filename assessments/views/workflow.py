@@ -31,6 +31,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.review.presence import presence_update
 from assessments.review.selectors import review_context
 from assessments.review.services import conflict_merge, item_approve_reviewed
 from assessments.services import permissions
@@ -273,6 +274,7 @@ class ItemEditView(ItemMixin, View):
             "problems": submission_problems(item, previous=previous) if can_edit else [],
             "preview": notes_preview(notes_text or ""),
             **review_context(item, user, notes=item.notes),
+            "present": presence_update(item, user),
             "comment_form": CommentForm(),
             "review_form": ReviewForm(),
             "reopen_form": ReopenForm(),
