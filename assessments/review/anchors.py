@@ -101,14 +101,30 @@ def locate(anchor: Anchor, text: str) -> Located:
 
 
 def _between_context(anchor: Anchor, text: str) -> Located | None:
-    """The text now between the old prefix and suffix, if both are still there and close together."""
+    """The text now between the old prefix and suffix, if both are still there and close together.
+
+    At the start or end of a paragraph one side of the context is short (a full stop, a paragraph break): then
+    the passage runs from the long side's context to that short context within the same paragraph."""
     prefix, suffix = anchor.prefix[-20:], anchor.suffix[:20]
-    if len(prefix.strip()) < MIN_CONTEXT or len(suffix.strip()) < MIN_CONTEXT:
-        return None
-    for start in (s + len(prefix) for s in _occurrences(text, prefix)):
-        end = text.find(suffix, start)
-        if end != -1 and end - start <= 3 * len(anchor.quote) + 200 and text[start:end].strip():
-            return Located(CHANGED, start, end, text[start:end])
+    long_prefix, long_suffix = len(prefix.strip()) >= MIN_CONTEXT, len(suffix.strip()) >= MIN_CONTEXT
+    limit = 3 * len(anchor.quote) + 200
+    if long_prefix:
+        for start in (s + len(prefix) for s in _occurrences(text, prefix)):
+            if long_suffix:
+                end = text.find(suffix, start)
+            else:
+                paragraph_end = text.find("\n\n", start)
+                paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
+                short = suffix.split("\n")[0]
+                end = text.rfind(short, start, paragraph_end) if short else paragraph_end
+            if end != -1 and end - start <= limit and text[start:end].strip():
+                return Located(CHANGED, start, end, text[start:end])
+    elif long_suffix:
+        for end in _occurrences(text, suffix):
+            paragraph_start = text.rfind("\n\n", 0, end)
+            start = 0 if paragraph_start == -1 else paragraph_start + 2
+            if end - start <= limit and text[start:end].strip():
+                return Located(CHANGED, start, end, text[start:end])
     return None
 
 

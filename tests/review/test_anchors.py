@@ -55,3 +55,19 @@ def test_a_passage_selected_in_the_preview_is_found_despite_emphasis_and_spacing
     anchor = anchor_in(notes, "has ratified the Rome Statute")
     assert anchor.quote == "has *ratified* the\nRome Statute"
     assert locate(anchor, notes).state == FOUND
+
+
+def test_a_rewritten_passage_at_the_end_of_a_paragraph_is_changed_not_removed():
+    notes = "Hate speech rose, but the State has not adopted a comprehensive anti-discrimination law.\n\nNext."
+    anchor = anchor_in(notes, "not adopted a comprehensive anti-discrimination law")
+    later = notes.replace("not adopted a comprehensive anti-discrimination law", "still not passed a general law")
+    located = locate(anchor, later)
+    assert (located.state, located.text) == (CHANGED, "still not passed a general law")
+
+
+def test_a_rewritten_passage_at_the_start_of_a_paragraph_is_changed_not_removed():
+    notes = "Intro.\n\nElections are held regularly and are broadly fair, say observers from the region."
+    anchor = anchor_in(notes, "Elections are held regularly and are broadly fair")
+    later = notes.replace("Elections are held regularly and are broadly fair", "Votes happen")
+    located = locate(anchor, later)
+    assert (located.state, located.text) == (CHANGED, "Votes happen")
