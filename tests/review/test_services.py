@@ -236,3 +236,26 @@ def test_last_reviewed_version_is_the_latest_the_reviewer_acted_on(item, people)
     acted = fresh(item).version
     drafted(item, people["researcher"], notes=NOTES + " More.")
     assert last_reviewed_version(fresh(item), people["reviewer"]) == acted < fresh(item).version
+
+
+def test_withdraw_is_refused_once_a_reviewer_suggested(item, people):
+    item = submitted(item, people)
+    suggestion_create(item=item, user=people["reviewer"], notes=NOTES + " More.")
+    with pytest.raises(WorkflowError):
+        item_withdraw(item=item, user=people["researcher"])
+
+
+def test_four_eyes_with_a_suggestion_accepted_by_the_researcher(item, people):
+    """The reviewer's suggestion was seen by the researcher who accepted it; the researcher's change (the
+    acceptance and the resubmission) is seen by the reviewer who approves: every contribution by two people."""
+    item = submitted(item, people)
+    suggestion = suggestion_create(item=item, user=people["reviewer"], notes=NOTES.replace("broadly", "fully"))
+    item_request_changes(item=item, user=people["reviewer"], comment="See my suggestion.")
+    item = suggestion_accept(suggestion=suggestion, user=people["researcher"])
+    item = item_submit(item=item, user=people["researcher"])
+    assert item.last_edited_by == people["researcher"]
+    with pytest.raises(PermissionDenied):  # the researcher cannot approve their own change
+        item_approve_reviewed(item=item, user=people["researcher"], confirmed_open=1)
+    item = item_approve_reviewed(item=item, user=people["reviewer"], confirmed_open=1)
+    assert item.status == ItemStatus.APPROVED
+    assert contributions_since(item) == [(people["reviewer"].pk, people["researcher"].pk)]

@@ -71,7 +71,7 @@ def test_editor_with_20_suggestions_and_50_comments_stays_within_its_query_budge
     assert small == large <= EDITOR_QUERIES
 
 
-def test_comment_on_a_selected_passage_through_htmx(item, people):
+def test_comment_on_a_selected_passage_through_htmx(item, people, django_assert_max_num_queries):
     item = drafted(item, people["researcher"], notes=NOTES)
     client = logged_in(people["reviewer"])
     response = client.post(
@@ -84,7 +84,12 @@ def test_comment_on_a_selected_passage_through_htmx(item, people):
     assert 'data-anchor-text="Rome Statute"' in text and "Which year?" in text
     comment = Comment.objects.get(item=item)
     assert (comment.anchor_quote, comment.item_version) == ("Rome Statute", item.version)
-    reply = client.post(url(item, "comment-reply", comment.pk), {"body": "Also: which court?"}, HTTP_HX_REQUEST="true")
+    # session, user, item, groups, roles, parent; full_clean (FK and constraint checks in savepoints), the reply
+    # and its history row; the re-rendered thread (comments, suggestions): a fixed cost
+    with django_assert_max_num_queries(26):
+        reply = client.post(
+            url(item, "comment-reply", comment.pk), {"body": "Also: which court?"}, HTTP_HX_REQUEST="true"
+        )
     assert "Also: which court?" in reply.content.decode()
 
 
