@@ -100,11 +100,9 @@ def thread_create(
         anchor = anchor_in(text, quote, prefix_hint=prefix_hint)
         if anchor is None:
             raise WorkflowError("Select a passage of the notes (as saved) to comment on it.")
-    comment = comment_create(item=item, user=user, body=body, anchor=anchor)
-    if version is not None and anchor is not None:
-        comment.item_version = version
-        comment.save(update_fields=["item_version"])
-    return comment
+    return comment_create(
+        item=item, user=user, body=body, anchor=anchor, item_version=version if anchor is not None else None
+    )
 
 
 @transaction.atomic

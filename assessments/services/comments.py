@@ -17,6 +17,7 @@ def comment_create(
     kind: str = CommentKind.COMMENT,
     parent: Comment | None = None,
     anchor=None,
+    item_version: int | None = None,
     notify: bool = True,
 ) -> Comment:
     """Add a comment to an item's thread (a reply when `parent` is given; on a passage when `anchor` is).
@@ -26,7 +27,9 @@ def comment_create(
     """
     if not permissions.can_comment_item(user, item):
         raise PermissionDenied("You may not comment on this item.")
-    comment = Comment(item=item, author=user, body=body.strip(), kind=kind, parent=parent, item_version=item.version)
+    comment = Comment(
+        item=item, author=user, body=body.strip(), kind=kind, parent=parent, item_version=item_version or item.version
+    )
     if anchor is not None:
         comment.anchor_quote, comment.anchor_prefix, comment.anchor_suffix = anchor.quote, anchor.prefix, anchor.suffix
     comment.full_clean()

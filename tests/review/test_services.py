@@ -259,3 +259,10 @@ def test_four_eyes_with_a_suggestion_accepted_by_the_researcher(item, people):
     item = item_approve_reviewed(item=item, user=people["reviewer"], confirmed_open=1)
     assert item.status == ItemStatus.APPROVED
     assert contributions_since(item) == [(people["reviewer"].pk, people["researcher"].pk)]
+
+
+def test_a_thread_on_a_passage_writes_one_history_row_naming_its_author(item, people):
+    item = drafted(item, people["researcher"], notes=NOTES)
+    comment = thread_create(item=item, user=people["reviewer"], body="?", quote="Rome Statute", version=item.version)
+    rows = list(comment.history.all())
+    assert [(row.history_user, row.item_version) for row in rows] == [(people["reviewer"], item.version)]
