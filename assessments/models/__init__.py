@@ -6,7 +6,7 @@ from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
-from .workflow import Assignment, AssignmentRole, Comment, ItemContribution
+from .workflow import Assignment, AssignmentRole, Comment, CommentKind, ItemContribution
 
 __all__ = [
     "AssessmentItem",
@@ -14,6 +14,7 @@ __all__ = [
     "AssignmentRole",
     "Citation",
     "Comment",
+    "CommentKind",
     "Country",
     "CountryAssessment",
     "Cycle",
@@ -30,3 +31,8 @@ __all__ = [
     "ThematicArea",
     "Trend",
 ]
+
+# Models of feature packages, registered with the app here.
+from assessments.review.models import DigestKind, DigestSent, Suggestion, SuggestionStatus  # noqa: E402
+
+__all__ += ["DigestKind", "DigestSent", "Suggestion", "SuggestionStatus"]

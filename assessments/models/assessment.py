@@ -60,6 +60,7 @@ class CountryAssessment(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Published score of a cycle whose individual ratings are not in r2p.",
     )
+    due_date = models.DateField(null=True, blank=True, help_text="When the assessment should be approved.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

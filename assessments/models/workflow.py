@@ -27,6 +27,7 @@ class Assignment(models.Model):
     country_assessment = models.ForeignKey(CountryAssessment, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
     role = models.CharField(max_length=12, choices=AssignmentRole.choices)
+    due_date = models.DateField(null=True, blank=True, help_text="When this person's part is due.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = ChangeOnlyHistoricalRecords(
@@ -45,9 +46,18 @@ class Assignment(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.country_assessment}"
 
 
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", "Comment"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
 class CommentQuerySet(models.QuerySet):
     def open(self) -> "CommentQuerySet":
         return self.filter(resolved_at__isnull=True)
+
+    def threads(self) -> "CommentQuerySet":
+        """Comments that start a thread (not replies)."""
+        return self.filter(parent__isnull=True)
 
 
 class Comment(models.Model):
@@ -55,6 +65,13 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=COMMENT_MAX_CHARS, validators=[max_chars(COMMENT_MAX_CHARS)])
     created_at = models.DateTimeField(auto_now_add=True)
+    # Review threads (assessments/review): replies, a request for changes, and the passage commented on.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    kind = models.CharField(max_length=20, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    item_version = models.PositiveIntegerField(null=True, blank=True, help_text="The item version commented on.")
+    anchor_quote = models.TextField(blank=True, help_text="The passage of the notes commented on.")
+    anchor_prefix = models.CharField(max_length=80, blank=True)
+    anchor_suffix = models.CharField(max_length=80, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -72,6 +89,10 @@ class Comment(models.Model):
                 condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
                 | Q(resolved_at__isnull=False, resolved_by__isnull=False),
                 name="comment_resolved_has_who_and_when",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=CommentKind.values), name="comment_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(anchor_quote=""), name="comment_reply_has_no_anchor"
             ),
         ]
 

@@ -1,23 +1,45 @@
-"""Review comments on items."""
+"""Review comments on items: threads (optionally on a passage of the notes), replies, resolving."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentItem, Comment
+from assessments.models import AssessmentItem, Comment, CommentKind
 from assessments.services import permissions
 
 
 @transaction.atomic
-def comment_create(*, item: AssessmentItem, user, body: str) -> Comment:
-    """Add a comment to an item's thread."""
+def comment_create(
+    *,
+    item: AssessmentItem,
+    user,
+    body: str,
+    kind: str = CommentKind.COMMENT,
+    parent: Comment | None = None,
+    anchor=None,
+    item_version: int | None = None,
+    notify: bool = True,
+) -> Comment:
+    """Add a comment to an item's thread (a reply when `parent` is given; on a passage when `anchor` is).
+
+    With `notify`, the people concerned are emailed once the comment is committed (review/notifications.py);
+    comments made by a transition (approve, request changes) are announced by the transition's own email.
+    """
     if not permissions.can_comment_item(user, item):
         raise PermissionDenied("You may not comment on this item.")
-    comment = Comment(item=item, author=user, body=body.strip())
+    comment = Comment(
+        item=item, author=user, body=body.strip(), kind=kind, parent=parent, item_version=item_version or item.version
+    )
+    if anchor is not None:
+        comment.anchor_quote, comment.anchor_prefix, comment.anchor_suffix = anchor.quote, anchor.prefix, anchor.suffix
     comment.full_clean()
     comment._history_user = user
-    comment._change_reason = "commented"
+    comment._change_reason = "replied" if parent else "commented"
     comment.save()
+    if notify:
+        from assessments.review.notifications import notify_comment
+
+        transaction.on_commit(lambda: notify_comment(comment_id=comment.pk), robust=True)
     return comment
 
 
@@ -33,5 +55,21 @@ def comment_resolve(*, comment: Comment, user) -> Comment:
     comment.full_clean()
     comment._history_user = user
     comment._change_reason = "resolved"
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_reopen(*, comment: Comment, user) -> Comment:
+    """Reopen a resolved thread."""
+    if not permissions.can_comment_item(user, comment.item):
+        raise PermissionDenied("You may not reopen this comment.")
+    if not comment.is_resolved:
+        return comment
+    comment.resolved_at = None
+    comment.resolved_by = None
+    comment.full_clean()
+    comment._history_user = user
+    comment._change_reason = "reopened"
     comment.save()
     return comment

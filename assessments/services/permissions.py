@@ -118,6 +118,12 @@ def can_reopen_item(user: AnyUser, item: AssessmentItem) -> bool:
     return item.status == ItemStatus.APPROVED and is_editor(user)
 
 
+def can_withdraw_item(user: AnyUser, item: AssessmentItem) -> bool:
+    """Its researchers (and editors) take a submission back while it is in review (the service checks that no
+    reviewer has acted on it yet)."""
+    return item.status == ItemStatus.IN_REVIEW and (is_editor(user) or is_researcher_of(user, item.country_assessment))
+
+
 def can_comment_item(user: AnyUser, item: AssessmentItem) -> bool:
     return can_view_assessment(user, item.country_assessment)
 
@@ -156,13 +162,14 @@ def can_write_content(user: AnyUser, item: AssessmentItem, kind: str) -> bool:
 
 
 # What the item editor offers, named for the templates: {% if "approve" in actions %}.
-EDIT, SUBMIT, APPROVE, REQUEST_CHANGES, REOPEN, COMMENT = (
+EDIT, SUBMIT, APPROVE, REQUEST_CHANGES, REOPEN, COMMENT, WITHDRAW = (
     "edit",
     "submit",
     "approve",
     "request_changes",
     "reopen",
     "comment",
+    "withdraw",
 )
 
 
@@ -177,6 +184,8 @@ def item_actions(user: AnyUser, item: AssessmentItem) -> frozenset[str]:
         actions.add(REOPEN)
     if can_comment_item(user, item):
         actions.add(COMMENT)
+    if can_withdraw_item(user, item):
+        actions.add(WITHDRAW)
     return frozenset(actions)
 
 

@@ -188,7 +188,7 @@ def item_request_changes(*, item: AssessmentItem, user, comment: str) -> Assessm
         to=ItemStatus.CHANGES_REQUESTED,
         reason="changes requested",
     )
-    _comment(current, user, comment)
+    _comment(current, user, comment, kind="changes_requested")
     _notify(current, "changes_requested", user, note=comment)
     return current
 
@@ -205,10 +205,10 @@ def item_reopen(*, item: AssessmentItem, user, reason: str) -> AssessmentItem:
     return current
 
 
-def _comment(item: AssessmentItem, user, body: str) -> None:
+def _comment(item: AssessmentItem, user, body: str, kind: str = "comment") -> None:
     from assessments.services.comments import comment_create
 
-    comment_create(item=item, user=user, body=body)
+    comment_create(item=item, user=user, body=body, kind=kind, notify=False)  # the transition's email says it
 
 
 def _notify(item: AssessmentItem, event: str, user, note: str = "") -> None:

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from assessments.review import views as review_views
 from assessments.views import dashboard, workflow
 
 item_patterns = [
@@ -13,11 +14,13 @@ item_patterns = [
     path("start-from-previous/", workflow.ItemCopyFromPreviousView.as_view(), name="item-copy-previous"),
     path("comments/", workflow.CommentCreateView.as_view(), name="comment-create"),
     path("comments/<int:pk>/resolve/", workflow.CommentResolveView.as_view(), name="comment-resolve"),
+    path("", include("assessments.review.urls")),
 ]
 
 urlpatterns = [
     path("work/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("work/source-picker/", workflow.SourcePickerView.as_view(), name="source-picker"),
+    path("cycles/<int:year>/due-date/", review_views.CycleDueDateView.as_view(), name="cycle-due-date"),
     path("cycles/<int:year>/<str:country>/", workflow.CountryAssessmentView.as_view(), name="country-assessment"),
     path(
         "cycles/<int:year>/<str:country>/assignments/",

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from assessments.models import (
@@ -18,6 +19,7 @@ from assessments.models import (
     ItemKind,
     ItemStatus,
 )
+from assessments.review.deadlines import due_state, effective_due
 from assessments.services import permissions
 
 LIST_LIMIT = 25
@@ -34,8 +36,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         editor = permissions.is_editor(user)
         roles: dict[int, set[str]] = {}
-        for assessment_id, role in Assignment.objects.filter(user=user).values_list("country_assessment_id", "role"):
+        dues: dict[int, list] = {}
+        for assessment_id, role, due in Assignment.objects.filter(user=user).values_list(
+            "country_assessment_id", "role", "due_date"
+        ):
             roles.setdefault(assessment_id, set()).add(role)
+            dues.setdefault(assessment_id, []).append(due)
 
         # Editors oversee every assessment of the newest cycle besides their own assignments.
         shown = Q(pk__in=list(roles))
@@ -48,8 +54,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             .select_related("country", "cycle")
             .order_by("-cycle__year", "country__name")
         )
+        today = timezone.localdate()
         for assessment in assessments:
             assessment.my_roles = sorted(AssignmentRole(role).label for role in roles.get(assessment.pk, ()))
+            own = [due for due in dues.get(assessment.pk, []) if due]
+            assessment.my_due = effective_due(min(own) if own else None, assessment.due_date)
+            assessment.due_state = due_state(assessment.my_due, today)
         mine = [a for a in assessments if a.pk in roles]
         overseen = [a for a in assessments if a.pk not in roles and a.indicators_total]
 
@@ -73,6 +83,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             awaiting_review=list(awaiting[:LIST_LIMIT]),
             returned=list(returned[:LIST_LIMIT]),
             activity=recent_activity(scope),
+            overdue=sum(1 for a in mine if a.due_state == "overdue"),
             list_limit=LIST_LIMIT,
         )
         return context

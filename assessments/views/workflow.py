@@ -33,6 +33,9 @@ from assessments.models import (
     Trend,
 )
 from assessments.querystring import text_param
+from assessments.review.presence import presence_update
+from assessments.review.selectors import review_context
+from assessments.review.services import conflict_merge, item_approve_reviewed
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -41,7 +44,6 @@ from assessments.services.scoring import assessment_score, score_from_ratings
 from assessments.services.workflow import (
     EditConflict,
     WorkflowError,
-    item_approve,
     item_copy_from_previous,
     item_reopen,
     item_request_changes,
@@ -238,9 +240,12 @@ class ItemEditView(ItemMixin, View):
             "indicator__thematic_area",
             "last_edited_by",
         ).get(pk=theirs.pk)
+        yours = form.cleaned_data
+        merged = conflict_merge(self.item, expected_version=yours["version"], mine=yours.get("notes", ""))
+        if merged is not None:
+            data["notes"] = merged.text()
         merged_form = ItemForm(data, item=self.item, previous=form.previous)
         merged_form.is_valid()
-        yours = form.cleaned_data
         conflict = {
             "theirs": self.item,
             "expected_version": form.cleaned_data["version"],
@@ -248,6 +253,7 @@ class ItemEditView(ItemMixin, View):
             "your_rating": Rating(yours["rating"]).label if yours.get("rating") else "",
             "diff": _line_diff(self.item.notes, yours.get("notes", "")),
             "notes_differ": self.item.notes != yours.get("notes", ""),
+            "merge": merged,
         }
         return self.render(request, form=merged_form, conflict=conflict, status=409)
 
@@ -268,6 +274,7 @@ class ItemEditView(ItemMixin, View):
             "previous": previous,
             "form": form,
             "actions": actions,
+            "can_edit": can_edit,
             "can_comment": permissions.COMMENT in actions,
             "waits_for_others": permissions.waits_for_others(user, item),
             "authors_since_approval": (
@@ -277,7 +284,8 @@ class ItemEditView(ItemMixin, View):
             ),
             "problems": submission_problems(item, previous=previous) if can_edit else [],
             "preview": notes_preview(notes_text or ""),
-            "comments": list(item.comments.select_related("author", "resolved_by")),
+            **review_context(item, user, notes=item.notes),
+            "present": presence_update(item, user),
             "comment_form": CommentForm(),
             "review_form": ReviewForm(),
             "reopen_form": ReopenForm(),
@@ -327,7 +335,17 @@ class ItemApproveView(ItemActionView):
     def post(self, request, *args, **kwargs):
         form = ReviewForm(request.POST)
         form.is_valid()
-        item = item_approve(item=self.item, user=request.user, comment=form.cleaned_data.get("comment", ""))
+        confirmed = request.POST.get("confirm_open", "")
+        try:
+            item = item_approve_reviewed(
+                item=self.item,
+                user=request.user,
+                comment=form.cleaned_data.get("comment", ""),
+                confirmed_open=int(confirmed) if confirmed.isdigit() else None,
+            )
+        except WorkflowError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return self.back("#review")
         messages.success(request, f"{item.label} is approved.")
         return self.back()
 
@@ -387,7 +405,7 @@ class CommentsMixin(ItemActionView):
             return self.back("#comments")
         context = {
             "item": self.item,
-            "comments": list(self.item.comments.select_related("author", "resolved_by")),
+            **review_context(self.item, request.user),
             "comment_form": form or CommentForm(),
             "can_comment": True,
         }

@@ -1,4 +1,4 @@
-// Item editor: insert citations from the source picker, warn before leaving unsaved text, help merging.
+// Item editor: insert citations from the source picker, warn before leaving unsaved text.
 // Loaded as a file because the Content-Security-Policy forbids inline scripts.
 (function () {
   "use strict";
@@ -26,16 +26,6 @@
       if (results) results.replaceChildren();
       const search = document.getElementById("source-search");
       if (search) search.value = "";
-      return;
-    }
-    const append = event.target.closest("[data-append-theirs]");
-    if (append) {
-      const theirs = document.querySelector(append.dataset.appendTheirs);
-      const field = notesField();
-      if (!theirs || !field) return;
-      field.value = field.value.replace(/\s+$/, "") + "\n\n" + theirs.value;
-      field.dispatchEvent(new Event("input", { bubbles: true }));
-      field.focus();
     }
   });
 

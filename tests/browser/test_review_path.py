@@ -138,6 +138,7 @@ def test_researcher_and_reviewer_walk_the_review_path(live_server, demo_live, pa
     # 4. The reviewer approves.
     walk.login("reviewer")
     walk.open_item_from("Awaiting my review", title)
+    page.check("input[name=confirm_open]")  # the request for changes is still an open thread
     page.click("button:has-text('Approve')")
     page.wait_for_selector(".message:has-text('is approved')")
     assert page.locator(".item-head .status").inner_text() == "Approved"

@@ -15,6 +15,7 @@ from assessments.backup import row_counts
 from assessments.citations.render import render_annex
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition
 from assessments.publishing.exports import FORMATS, edition_export
+from assessments.review.services import suggestion_create
 from assessments.services.comments import comment_create
 from assessments.services.scoring import assessment_score
 
@@ -60,9 +61,11 @@ def _waive_a_rating_change(world) -> None:
 def test_backup_restores_everything_identically(world, tmp_path, security_figures):
     first, second = tmp_path / "first.json.gz", tmp_path / "second.json.gz"
     _waive_a_rating_change(world)
+    item = world.draft_item
+    suggestion_create(item=item, user=world.users["reviewer"], notes=item.notes + " Suggested.")
     counts, rendered = row_counts(), outputs()
     history = {label: n for label, n in counts.items() if ".historical" in label}
-    assert len(history) == 9 and all(history.values()), history  # every history table has rows
+    assert len(history) == 10 and all(history.values()), history  # every history table has rows
     assert counts["assessments.edition"] >= 1
     assert {f"r2p-annex-2022-KOR-v1.{fmt}" for fmt in FORMATS} <= set(rendered["edition files"])
 

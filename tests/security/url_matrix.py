@@ -97,6 +97,20 @@ def _approved(slug: str, **post) -> Callable[[World], dict]:
     return data
 
 
+def _suggestion(world: World) -> int:
+    """An open suggestion by the reviewer on the world's draft BC-1 (made once, kept: it changes no answer)."""
+    from assessments.models import Suggestion
+
+    item = _item(world, 2025, "BC-1")
+    suggestion, _ = Suggestion.objects.get_or_create(
+        item=item,
+        author=world.users["reviewer"],
+        status="open",
+        defaults={"base_version": item.version, "base_notes": item.notes, "notes": item.notes + " Suggested."},
+    )
+    return suggestion.pk
+
+
 def _revert(world: World) -> dict:
     """Restore the revision before the world's draft edit of BC-1."""
     item = _item(world, 2025, "BC-1")
@@ -238,6 +252,15 @@ URLS: dict[str, list[Case]] = {
             data=lambda world: {"countries": "NZL"},
         ),
     ],
+    "cycle-due-date": [
+        Case(GET_ON_POST_ONLY, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, *[Redirect("cycle-detail", (2025,))] * 2),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {"due_date": "2026-03-31"},
+        ),
+    ],
     "country-assessment": [
         Case(DRAFTS, params=korea(2025), label="draft, assigned"),
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022), label="approved, nobody assigned"),
@@ -356,6 +379,90 @@ URLS: dict[str, list[Case]] = {
             method="post",
         ),
     ],
+    # Review (assessments/review): threads, replies, suggestions, withdraw, changes since a review, presence.
+    "thread-create": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=lambda world: {"body": "On this passage?", "quote": "Edited"},
+        ),
+    ],
+    "comment-reply": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=lambda world: korea(2025, item="BC-1", pk=world.comment.pk)(world)),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=lambda world: korea(2025, item="BC-1", pk=world.comment.pk)(world),
+            method="post",
+            data=lambda world: {"body": "A reply."},
+        ),
+    ],
+    "comment-reopen": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=lambda world: korea(2025, item="BC-1", pk=world.comment.pk)(world)),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=lambda world: korea(2025, item="BC-1", pk=world.comment.pk)(world),
+            method="post",
+        ),
+    ],
+    "item-withdraw": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-2")),
+        Case(
+            expect(LOGIN, 403, item_page(2025, "BC-2"), 403, item_page(2025, "BC-2"), item_page(2025, "BC-2")),
+            params=korea(2025, item="BC-2"),
+            method="post",
+            data=_in_review("BC-2", "researcher"),
+            label="in review",
+        ),
+        Case(expect(LOGIN, 403, 403, 403, 403, 403), params=korea(2025, item="BC-1"), method="post", label="a draft"),
+    ],
+    "suggestion-create": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=lambda world: {"suggested_notes": "A better text."},
+        ),
+        Case(
+            UNASSIGNED_ASSESSMENT | {"editor": 403, "admin": 403},
+            params=korea(2022, item="PM-2"),
+            method="post",
+            data=lambda world: {"suggested_notes": "A better text."},
+            label="approved",
+        ),
+    ],
+    "suggestion-accept-all": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, item_page(2025, "BC-1"), 403, item_page(2025, "BC-1"), item_page(2025, "BC-1")),
+            params=korea(2025, item="BC-1"),
+            method="post",
+        ),
+    ],
+    "suggestion-accept": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=lambda world: korea(2025, item="BC-1", pk=_suggestion(world))(world)),
+        Case(
+            expect(LOGIN, 403, item_page(2025, "BC-1"), 403, item_page(2025, "BC-1"), item_page(2025, "BC-1")),
+            params=lambda world: korea(2025, item="BC-1", pk=_suggestion(world))(world),
+            method="post",
+        ),
+    ],
+    "suggestion-reject": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=lambda world: korea(2025, item="BC-1", pk=_suggestion(world))(world)),
+        Case(
+            expect(LOGIN, 403, *[item_page(2025, "BC-1")] * 4),
+            params=lambda world: korea(2025, item="BC-1", pk=_suggestion(world))(world),
+            method="post",
+            label="the reviewer withdraws their own; researchers and editors decide",
+        ),
+    ],
+    "item-changes-since": [
+        Case(DRAFTS, params=korea(2025, item="BC-1")),
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022, item="PM-2"), label="approved, nobody assigned"),
+    ],
+    "item-presence": [Case(DRAFTS, params=korea(2025, item="BC-1"))],
     "assignment-create": [
         Case(GET_ON_POST_ONLY, params=korea(2025)),
         Case(

@@ -169,8 +169,12 @@ def test_request_changes_then_resubmit_then_approve(item, people, django_capture
 
     researcher.post(url(item, "item-submit"), editor_form(fresh(item), notes=CITED_NOTES + " Revised."))
     assert fresh(item).status == ItemStatus.IN_REVIEW
+    # The request for changes is still an open thread: approving needs an explicit confirmation.
+    assert "Approve with 1 open comment" in reviewer.get(url(item)).content.decode()
+    reviewer.post(url(item, "item-approve"), {"comment": "Good."})
+    assert fresh(item).status == ItemStatus.IN_REVIEW
     with django_capture_on_commit_callbacks(execute=True):
-        reviewer.post(url(item, "item-approve"), {"comment": "Good."})
+        reviewer.post(url(item, "item-approve"), {"comment": "Good.", "confirm_open": "1"})
     item = fresh(item)
     assert item.status == ItemStatus.APPROVED
     assert list(item.comments.values_list("body", flat=True)) == ["Cite the 2023 report too.", "Good."]

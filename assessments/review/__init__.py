@@ -1,0 +1,1 @@
+"""Review as editors really review: merges, suggested edits, comments on a passage, withdrawals, presence."""
