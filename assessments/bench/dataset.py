@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.demo.loader import demo_load
+from assessments.search.services import search_reindex
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -204,6 +205,7 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
                     ignore_conflicts=True,
                 )
             _citations_and_history(items, rng, now, researcher, reviewer, admin, revisions_per_item)
+    search_reindex()  # the rows above were bulk-created, past the write path that keeps the index current
 
     return DatasetSize(
         countries=CountryAssessment.objects.values("country").distinct().count(),

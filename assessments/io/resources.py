@@ -30,6 +30,7 @@ from assessments.models import (
     ThematicArea,
     Trend,
 )
+from assessments.search.services import search_index_update
 from assessments.services.items import citations_resolve, citations_sync, country_assessment_create, items_create
 
 from .formats import FileError, LoadedFile, normalise_headers
@@ -332,6 +333,7 @@ class SourceResource(R2PResource):
     def after_save_instance(self, instance, row, **kwargs):
         if getattr(instance, "_import_is_new", False):
             citations_resolve(source=instance, user=self.user, reason=self.reason)
+        search_index_update(sources=[instance])
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._import_is_new = new

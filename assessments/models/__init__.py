@@ -1,5 +1,8 @@
 """The domain model, one module per concept; import models from here."""
 
+# The search index (assessments/search/) is a model of this app.
+from assessments.search.models import SearchDocument
+
 from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
@@ -20,6 +23,7 @@ __all__ = [
     "ItemKind",
     "ItemStatus",
     "Rating",
+    "SearchDocument",
     "Source",
     "SourceType",
     "ThematicArea",

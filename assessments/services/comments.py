@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AssessmentItem, Comment
+from assessments.search.services import search_index_update
 from assessments.services import permissions
 
 
@@ -18,6 +19,7 @@ def comment_create(*, item: AssessmentItem, user, body: str) -> Comment:
     comment._history_user = user
     comment._change_reason = "commented"
     comment.save()
+    search_index_update(comments=[comment])
     return comment
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
+from assessments.search.services import search_index_update
 from assessments.services.permissions import is_editor
 
 
@@ -100,6 +101,7 @@ def annex_publish(
     edition._history_user = user
     edition._change_reason = reason or f"published v{number}"
     edition.save()
+    search_index_update(editions=[edition])
     return edition
 
 
