@@ -80,7 +80,7 @@ class PostgresEngine:
 class SqliteEngine:
     table = "assessments_searchfts"
     # bm25 weights of title, body, extra: a word in the title counts most, in cited sources or URL parts least.
-    weights = (8.0, 3.0, 1.0)
+    weights = (20.0, 3.0, 1.0)
 
     def _restrict(self, documents: QuerySet) -> tuple[str, tuple]:
         sql, params = documents.order_by().values("id").query.sql_with_params()

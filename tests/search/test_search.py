@@ -193,5 +193,8 @@ def test_header_search_box_on_every_page(demo, client, user_client):
 def test_source_search_is_ranked_multi_word_and_prefix(demo):
     keys = [hit.document.source.key for hit in search_sources(text="hrw 2022")]
     assert keys and keys[0].startswith("hrw-2022")
-    assert [hit.document.source.key for hit in search_sources(text="human rights wat")][:1] == keys[:1]
+    typed = [hit.document.source.key for hit in search_sources(text="human rights wat")]  # still typing
+    assert "hrw-2022-south-korea" in typed and all(
+        "Human Rights Watch" in Source.objects.get(key=k).author_text for k in typed[:3]
+    )
     assert not search_sources(text="")
