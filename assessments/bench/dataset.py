@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.demo.loader import demo_load
-from assessments.search.services import search_reindex
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -29,6 +28,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.search.services import search_reindex
 from assessments.services.scoring import derive_trend
 
 # Asia-Pacific and neighbours (beside the demo's Republic of Korea), so the benchmark reads like the region.

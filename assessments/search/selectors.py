@@ -11,7 +11,7 @@ from .backends import Hit, engine
 from .models import DocumentKind, SearchDocument
 from .query import ParsedQuery, parse
 
-RESULT_LIMIT = 60  # best hits fetched; each group shows what falls in them
+PER_KIND = 10  # best hits shown of each kind; 50 when one kind is asked for
 GROUP_ORDER = [DocumentKind.ITEM, DocumentKind.COMMENT, DocumentKind.SOURCE, DocumentKind.PUBLISHED]
 
 
@@ -92,14 +92,10 @@ def published_documents() -> QuerySet[SearchDocument]:
     return SearchDocument.objects.filter(kind=DocumentKind.PUBLISHED, edition__isnull=False)
 
 
-def _run(documents: QuerySet, text: str, filters: SearchFilters, limit: int) -> SearchResults:
+def _run(documents: QuerySet, text: str, filters: SearchFilters) -> SearchResults:
     query = parse(text)
     results = SearchResults(query=query)
     if query.is_empty:
-        return results
-    search = engine()
-    counts = search.counts(documents, query)
-    if not counts:
         return results
     documents = documents.select_related(
         "item__indicator",
@@ -110,7 +106,7 @@ def _run(documents: QuerySet, text: str, filters: SearchFilters, limit: int) -> 
         "country_assessment__cycle",
         "indicator",
     )
-    hits = search.search(documents, query, limit=limit)
+    hits, counts = engine().search(documents, query, per_kind=PER_KIND * 5 if filters.kind else PER_KIND)
     for kind in GROUP_ORDER:
         if counts.get(kind):
             group_hits = [hit for hit in hits if hit.document.kind == kind]
@@ -118,15 +114,15 @@ def _run(documents: QuerySet, text: str, filters: SearchFilters, limit: int) -> 
     return results
 
 
-def search_staff(*, user, text: str, filters: SearchFilters | None = None, limit: int = RESULT_LIMIT) -> SearchResults:
+def search_staff(*, user, text: str, filters: SearchFilters | None = None) -> SearchResults:
     filters = filters or SearchFilters()
-    return _run(_filtered(visible_documents(user), filters, staff=True), text, filters, limit)
+    return _run(_filtered(visible_documents(user), filters, staff=True), text, filters)
 
 
-def search_public(*, text: str, filters: SearchFilters | None = None, limit: int = RESULT_LIMIT) -> SearchResults:
+def search_public(*, text: str, filters: SearchFilters | None = None) -> SearchResults:
     filters = filters or SearchFilters()
     filters = SearchFilters(**{**filters.__dict__, "status": "", "kind": ""})
-    return _run(_filtered(published_documents(), filters, staff=False), text, filters, limit)
+    return _run(_filtered(published_documents(), filters, staff=False), text, filters)
 
 
 def search_sources(*, text: str, limit: int = 20) -> list[Hit]:
@@ -135,7 +131,8 @@ def search_sources(*, text: str, limit: int = 20) -> list[Hit]:
     if query.is_empty:
         return []
     documents = SearchDocument.objects.filter(kind=DocumentKind.SOURCE).select_related("source")
-    return engine().search(documents, query, limit=limit, prefix=True)
+    hits, _ = engine().search(documents, query, per_kind=limit, prefix=True)
+    return hits
 
 
 RATING_CHOICES = Rating.choices

@@ -57,7 +57,7 @@ def test_archive_search(client):
     assert [doc.item_id for doc in exact] == [first.pk]
 
     # Ranking: the Rome Statute indicator (its title) of every country comes before notes that mention it.
-    ranked = hits(search_staff(user=editor, text="rome statute", filters=SearchFilters(cycle=2025)))
+    ranked = hits(search_staff(user=editor, text="rome statute", filters=SearchFilters(cycle=2025, kind="item")))
     slugs = [doc.slug for doc in ranked]
     assert first.pk in [doc.item_id for doc in ranked]
     position = [doc.item_id for doc in ranked].index(first.pk)
