@@ -31,6 +31,8 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.search.highlight import marked_html
+from assessments.search.selectors import search_sources
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -512,9 +514,11 @@ class SourcePickerView(LoginRequiredMixin, View):
 
     def get(self, request):
         query = request.GET.get("q", "").strip()
-        sources = list(Source.objects.search(query)[:SOURCE_PICKER_LIMIT]) if query else []
+        hits = search_sources(text=query, limit=SOURCE_PICKER_LIMIT) if query else []
+        for hit in hits:
+            hit.title_html = marked_html(hit.title)
         return TemplateResponse(
             request,
             "assessments/_source_picker.html",
-            {"sources": sources, "query": query, "limit": SOURCE_PICKER_LIMIT},
+            {"hits": hits, "query": query, "limit": SOURCE_PICKER_LIMIT},
         )

@@ -43,17 +43,21 @@ def test_archive_search(client):
 
     # Multi-word: every word, any order; the phrase only where the words stand together.
     # (Indicator UN-6, "Support the Kigali Principles", matches by its title in every country.)
-    loose = hits(search_staff(user=editor, text="principles kigali", filters=SearchFilters(cycle=2025)))
+    loose = hits(search_staff(user=editor, text="principles kigali", filters=SearchFilters(cycle=2025, kind="item")))
     assert {first.pk, second.pk} <= {doc.item_id for doc in loose}
     assert {doc.slug for doc in loose if doc.item_id not in (first.pk, second.pk)} == {"UN-6"}
     phrase = {
         doc.item_id
-        for doc in hits(search_staff(user=editor, text='"kigali principles"', filters=SearchFilters(cycle=2025)))
+        for doc in hits(
+            search_staff(user=editor, text='"kigali principles"', filters=SearchFilters(cycle=2025, kind="item"))
+        )
     }
     assert first.pk in phrase and second.pk not in phrase
-    without_un = hits(search_staff(user=editor, text="kigali -un", filters=SearchFilters(cycle=2025)))
+    without_un = hits(search_staff(user=editor, text="kigali -un", filters=SearchFilters(cycle=2025, kind="item")))
     assert {doc.item_id for doc in without_un} == {first.pk, second.pk}
-    exact = hits(search_staff(user=editor, text='"kigali principles" endorsed', filters=SearchFilters(cycle=2025)))
+    exact = hits(
+        search_staff(user=editor, text='"kigali principles" endorsed', filters=SearchFilters(cycle=2025, kind="item"))
+    )
     assert [doc.item_id for doc in exact] == [first.pk]
 
     # Ranking: the Rome Statute indicator (its title) of every country comes before notes that mention it.

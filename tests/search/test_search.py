@@ -198,3 +198,17 @@ def test_source_search_is_ranked_multi_word_and_prefix(demo):
         "Human Rights Watch" in Source.objects.get(key=k).author_text for k in typed[:3]
     )
     assert not search_sources(text="")
+
+
+def test_source_picker_uses_the_search(demo, user_client, django_assert_max_num_queries):
+    client = user_client("researcher")
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("source-picker"), {"q": "hrw 2022"})  # was: whole phrase only, found nothing
+    html = response.content.decode()
+    assert 'role="listbox"' in html and 'role="option"' in html
+    first = html.index("data-cite-key=")
+    assert html[first:].startswith('data-cite-key="hrw-2022')
+    assert 'aria-selected="true"' in html and "<mark>" in html
+    typed = client.get(reverse("source-picker"), {"q": "kwok choi"}).content.decode()  # authors, any order
+    assert "data-cite-key=" in typed
+    assert "No source matches" in client.get(reverse("source-picker"), {"q": "zzzqqq"}).content.decode()
