@@ -63,3 +63,33 @@ def test_favicon_is_linked_and_served(demo, client):
     html = client.get(reverse("public:annex-list")).content.decode()
     assert 'rel="icon" href="/static/r2p/favicon.svg"' in html
     assert finders.find("r2p/favicon.svg")
+
+
+def test_editor_links_to_the_previous_and_next_item(demo, user_client, django_assert_max_num_queries):
+    client = user_client("researcher")
+    html = client.get(reverse("item-edit", args=[2025, "KOR", "BC-2"])).content.decode()
+    assert f'href="{reverse("item-edit", args=[2025, "KOR", "BC-1"])}" rel="prev"' in html
+    assert f'href="{reverse("item-edit", args=[2025, "KOR", "BC-3"])}" rel="next"' in html
+    first = client.get(reverse("item-edit", args=[2025, "KOR", "overview"])).content.decode()
+    assert 'rel="prev"' not in first and "1 of 38" in first
+    last = client.get(reverse("item-edit", args=[2025, "KOR", "conclusion"])).content.decode()
+    assert 'rel="next"' not in last and "38 of 38" in last
+
+
+def test_one_version_number_on_the_item_and_in_its_history(demo, user_client):
+    from django.contrib.auth.models import User
+
+    from assessments.models import AssessmentItem
+    from assessments.services.workflow import item_submit, item_update
+
+    researcher = User.objects.get(username="researcher")
+    item = AssessmentItem.objects.get(country_assessment__cycle__year=2025, indicator__code="BC-1")
+    item = item_update(item=item, user=researcher, expected_version=item.version, notes="Draft.", rating="fair")
+    item_submit(item=item, user=researcher)  # a change in the history, not a new version
+    item.refresh_from_db()
+    client = user_client("researcher")
+    editor = client.get(reverse("item-edit", args=[2025, "KOR", "BC-1"])).content.decode()
+    history = client.get(reverse("item-history", args=[2025, "KOR", "BC-1"])).content.decode()
+    assert f"Version {item.version}" in editor
+    assert f"Compare from version {item.version}, change 3" in history
+    assert "Revision" not in history.replace("Revisions", "")
