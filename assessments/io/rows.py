@@ -7,6 +7,7 @@ may change a status and only to draft or approved, and new content on an approve
 
 from dataclasses import dataclass, field
 
+from assessments.history.diff import diff_counts, word_diff_html
 from assessments.models import ItemStatus, Rating, Trend
 
 COLUMNS = ["country", "cycle", "indicator", "rating", "trend", "notes", "status"]
@@ -187,6 +188,7 @@ class ItemState:
 class Change:
     values: dict = field(default_factory=dict)  # field name → new value
     described: list[str] = field(default_factory=list)
+    diffs: dict = field(default_factory=dict)  # field name → word diff (HTML, escaped) for the preview
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -211,7 +213,9 @@ def plan_change(current: ItemState, row: IndicatorRow, *, user) -> Change:
             if normalise_notes(old) == new:
                 continue
             change.values[name] = new
-            change.described.append(f"notes: {len(normalise_notes(old))} → {len(new)} characters")
+            deleted, inserted = diff_counts(normalise_notes(old), new)
+            change.described.append(f"notes: {deleted} word{'s' * (deleted != 1)} out, {inserted} in")
+            change.diffs["notes"] = word_diff_html(normalise_notes(old), new)
         elif old != new:
             change.values[name] = new
             change.described.append(f"{name}: {_label_of(name, old)} → {_label_of(name, new)}")
