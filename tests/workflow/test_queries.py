@@ -22,7 +22,8 @@ DASHBOARD_QUERIES = (
 )
 COUNTRY_PAGE_QUERIES = 11  # session, user, groups, assessment, items, 2 for the previous score, assignments,
 # candidates, and for the publish panel: editions, unresolved citations
-EDITOR_QUERIES = 9  # session, user, item, groups, roles, previous item, preview sources, problem sources, comments
+EDITOR_QUERIES = 10  # session, user, item, groups, roles, previous item, preview sources, problem sources, comments,
+# the items before and after (previous/next links)
 
 
 def count_queries(client: Client, url: str) -> int:
