@@ -30,6 +30,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.search.services import search_reindex
 from assessments.services.content import ContentChange, WriteKind, items_content_write
 from assessments.services.items import country_assessment_create
 from assessments.services.previous import previous_cycle_items
@@ -175,6 +176,7 @@ def dataset_build(*, countries: int = 40, revisions_per_item: int = 22, seed: in
                 )
                 _in_progress(items, rng, keys, pairs[0], editor)
             _older_revisions(items, now, researcher, revisions_per_item)
+    search_reindex()  # the older revisions above were bulk-created, past the write path that keeps the index current
 
     return DatasetSize(
         countries=CountryAssessment.objects.values("country").distinct().count(),

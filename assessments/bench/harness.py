@@ -141,3 +141,34 @@ def import_rates() -> dict:
         "default_rows_per_s": round(default.rows_per_second),
         "speedup": round(fast.rows_per_second / default.rows_per_second, 1),
     }
+
+
+# Searches people make (issue 17): multi-word, phrase, negation, filtered, the public search and the source picker.
+SEARCHES = [
+    ("researcher", "search", {"q": "rome statute"}),
+    ("researcher", "search", {"q": "kigali principles", "cycle": "2022"}),
+    ("editor", "search", {"q": '"human rights" council'}),
+    ("editor", "search", {"q": "report 2022 -korea", "status": "draft"}),
+    ("editor", "search", {"q": "national action plan", "country": "IDN", "rating": "fair"}),
+    ("editor", "search", {"q": "organisation 12"}),
+    (None, "public:search", {"q": "atrocity prevention"}),
+    (None, "public:search", {"q": '"early warning"', "cycle": "2022"}),
+]
+
+
+def search_times(requests: int) -> dict:
+    """Every search of SEARCHES `requests` times, as whole pages: the p95 over all of them, and the most queries."""
+    samples, most_queries = [], 0
+    for username, name, params in SEARCHES:
+        client = _client(username)
+        url = reverse(name)
+        client.get(url, params)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, params)
+        most_queries = max(most_queries, len(captured))
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url, params)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (name, params, response.status_code)
+    return {**summarise(samples), "searches": len(SEARCHES), "queries_max": most_queries}

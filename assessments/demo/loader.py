@@ -20,6 +20,7 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.search.services import search_index_update
 from assessments.services.accounts import demo_users_ensure
 from assessments.services.content import ContentChange, WriteKind, items_content_write
 from assessments.services.framework import countries_sync, cycle_create
@@ -81,6 +82,7 @@ def demo_load() -> DemoReport:
         source.refresh_author_text()  # bulk_create skips save(), which does this
     if new_sources:
         bulk_create_with_history(new_sources, Source, default_user=admin, default_change_reason=REASON)
+        search_index_update(sources=Source.objects.filter(key__in=[source.key for source in new_sources]))
         report.created.append(f"{len(new_sources)} sources")
 
     if not CountryAssessment.objects.filter(country=korea, cycle=cycle_2019).exists():

@@ -223,7 +223,9 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, arch
             unknown = sorted({ref.key for ref in extract_citations(row.notes)} - known_sources)
             if unknown:
                 warnings.append(f"no source has the key {', '.join('@' + key for key in unknown)} yet")
-        report.rows.append(RowReport(number, action, row.label, changes=change.described, warnings=warnings))
+        report.rows.append(
+            RowReport(number, action, row.label, changes=change.described, warnings=warnings, diffs=change.diffs)
+        )
         plans.append(_Plan(number, row, country, cycle, indicator, assessment, item, change))
     report.rows.sort(key=lambda row: row.number)
     return plans

@@ -18,6 +18,7 @@ class RowReport:
     changes: list[str] = field(default_factory=list)
     errors: list[CellProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    diffs: dict = field(default_factory=dict)  # field name → word diff HTML (notes), shown in the web preview
 
     @property
     def messages(self) -> list[str]:
@@ -50,6 +51,15 @@ class ImportReport:
     def changed(self) -> int:
         totals = self.totals
         return totals[NEW] + totals[UPDATE]
+
+    @property
+    def shown_rows(self) -> list[RowReport]:
+        """What the preview lists row by row: everything but the unchanged rows (collapsed into a count)."""
+        return [row for row in self.rows if row.action != SKIP]
+
+    @property
+    def unchanged_rows(self) -> list[RowReport]:
+        return [row for row in self.rows if row.action == SKIP]
 
     @property
     def error_rows(self) -> list[RowReport]:

@@ -30,6 +30,7 @@ from assessments.models import (
     ThematicArea,
     Trend,
 )
+from assessments.search.services import search_index_update
 from assessments.services.assignments import assignment_create, assignment_problem
 from assessments.services.content import ContentChange, WriteKind, items_content_write
 from assessments.services.items import citations_resolve, country_assessment_create
@@ -333,6 +334,7 @@ class SourceResource(R2PResource):
     def after_save_instance(self, instance, row, **kwargs):
         if getattr(instance, "_import_is_new", False):
             citations_resolve(source=instance, user=self.user, reason=self.reason)
+        search_index_update(sources=[instance])
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance._import_is_new = new

@@ -8,6 +8,7 @@ as imported. The status column of an export is read and never applied.
 
 from dataclasses import dataclass, field
 
+from assessments.history.diff import diff_counts, word_diff_html
 from assessments.limits import NOTES_MAX_CHARS
 from assessments.models import ItemStatus, Rating, Trend
 
@@ -198,6 +199,7 @@ class ItemState:
 class Change:
     values: dict = field(default_factory=dict)  # field name → new value
     described: list[str] = field(default_factory=list)
+    diffs: dict = field(default_factory=dict)  # field name → word diff (HTML, escaped) for the preview
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -222,7 +224,9 @@ def plan_change(current: ItemState, row: IndicatorRow, *, user, archive: bool = 
             if normalise_notes(old) == new:
                 continue
             change.values[name] = new
-            change.described.append(f"notes: {len(normalise_notes(old))} → {len(new)} characters")
+            deleted, inserted = diff_counts(normalise_notes(old), new)
+            change.described.append(f"notes: {deleted} word{'s' * (deleted != 1)} out, {inserted} in")
+            change.diffs["notes"] = word_diff_html(normalise_notes(old), new)
         elif old != new:
             change.values[name] = new
             change.described.append(f"{name}: {_label_of(name, old)} → {_label_of(name, new)}")

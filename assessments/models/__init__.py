@@ -2,6 +2,9 @@
 
 from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # issue 19
 
+# The search index (assessments/search/) is a model of this app.
+from assessments.search.models import SearchDocument
+
 from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
@@ -26,6 +29,7 @@ __all__ = [
     "ItemStatus",
     "Rating",
     "RatingChangeWaiver",
+    "SearchDocument",
     "Source",
     "SourceType",
     "ThematicArea",

@@ -1,5 +1,7 @@
 """The shared source library and the citations that notes make to it."""
 
+import calendar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -112,8 +114,7 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        year = self.issued_year or "n.d."
-        return f"{self.author_abbreviation or self.author_text or '—'}, {year}. {self.title} [@{self.key}]"
+        return f"{self.author_abbreviation or self.author_text or '—'}, {self.year_stop} {self.title} [@{self.key}]"
 
     def save(self, *args, **kwargs) -> None:
         self.refresh_author_text()
@@ -127,6 +128,20 @@ class Source(models.Model):
         problems = names_problems(self.authors)
         if problems:
             raise ValidationError({"authors": problems})
+
+    @property
+    def year_stop(self) -> str:
+        """The year and its full stop as a reference list prints it: `2024.` but `n.d.` (never `n.d..`)."""
+        return f"{self.issued_year}." if self.issued_year else "n.d."
+
+    @property
+    def issued_display(self) -> str:
+        """`7 February 2024`, `February 2024`, `2024` or `n.d.`."""
+        if not self.issued_year:
+            return "n.d."
+        month = calendar.month_name[self.issued_month] if self.issued_month else ""
+        day = str(self.issued_day) if self.issued_day and month else ""
+        return " ".join(part for part in (day, month, str(self.issued_year)) if part)
 
     def refresh_author_text(self) -> None:
         names = self.authors if isinstance(self.authors, list) else []  # clean() refuses other shapes

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AssessmentItem, Comment, CommentKind
+from assessments.search.services import search_index_update
 from assessments.services import permissions
 
 
@@ -40,6 +41,7 @@ def comment_create(
         from assessments.review.notifications import notify_comment
 
         transaction.on_commit(lambda: notify_comment(comment_id=comment.pk), robust=True)
+    search_index_update(comments=[comment])
     return comment
 
 

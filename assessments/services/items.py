@@ -16,6 +16,7 @@ from assessments.models import (
     ItemKind,
     Source,
 )
+from assessments.search.services import search_index_update
 
 
 @transaction.atomic
@@ -112,6 +113,7 @@ def citations_sync(*, items: Iterable[AssessmentItem], user=None, reason: str) -
             default_user=user,
             default_change_reason=reason,
         )
+    search_index_update(items=items)
 
 
 def citations_resolve(*, source: Source, user=None, reason: str) -> int:

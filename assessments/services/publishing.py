@@ -13,6 +13,7 @@ from assessments.limits import ERRATA_MAX_CHARS
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
+from assessments.search.services import search_index_update
 from assessments.services.permissions import is_editor
 from assessments.services.scoring import check_trends
 
@@ -223,6 +224,7 @@ def annex_publish(
     if trend_reason:
         edition._change_reason += f"; trends as published because: {trend_reason}"
     edition.save()
+    search_index_update(editions=[edition])
     return edition
 
 

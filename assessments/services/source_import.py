@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from assessments.citations.schema import csl_entry_problems
 from assessments.io.formats import FileError, load_json
 from assessments.models import Citation, Source
+from assessments.search.services import search_index_update
 from assessments.services.sources import (
     SOURCE_FIELDS,
     can_add_sources,
@@ -360,6 +361,7 @@ def sources_import(*, content: str, filename: str, user=None, dry_run: bool = Tr
         )
     if to_create:
         report.citations_resolved = _resolve_citations([source.key for source in to_create], user, reason)
+    search_index_update(sources=Source.objects.filter(key__in=[source.key for source in to_create + to_update]))
     return report
 
 

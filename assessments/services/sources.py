@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments.citations.syntax import extract_citations
 from assessments.models import AssessmentItem, Citation, Source, SourceType
+from assessments.search.services import search_index_update
 
 # CSL-JSON keys that map onto Source columns; anything else is kept in csl_extra.
 _MAPPED = {
@@ -202,6 +203,7 @@ def source_create(*, user, reason: str = "created", **fields: Any) -> Source:
     source._change_reason = reason or "created"
     source.save()
     citations_resolve(source=source, user=user, reason=f"source {source.key} created")
+    search_index_update(sources=[source])
     return source
 
 
@@ -221,6 +223,7 @@ def source_update(*, source: Source, user, reason: str, changes: dict[str, Any])
     current._history_user = user
     current._change_reason = reason or "edited"
     current.save()
+    search_index_update(sources=[current])
     return current
 
 
@@ -276,6 +279,7 @@ def source_merge(*, keep: Source, remove: Source, user, reason: str = "") -> Mer
     remove._history_user = user
     remove._change_reason = why
     remove.delete()
+    search_index_update(sources=[keep])
     return MergeResult(kept=keep, removed_key=removed_key, items_rewritten=len(items), fields_filled=filled)
 
 

@@ -32,3 +32,25 @@ def link_result_visible(source, user) -> bool:
     if user is not None and (is_editor(user) or is_admin(user)):
         return True
     return source.link_status is not None
+
+
+@register.simple_tag
+def cited_notes(text: str, anchor: str, sources=None) -> str:
+    """Notes as people read them: citations rendered in the house style as numbered footnotes below the text.
+
+    `anchor` keeps footnote ids unique on a page that shows several notes; `sources` (key → Source) may be passed
+    by a view that shows many notes, so they cost one query in all."""
+    from django.template.loader import render_to_string
+
+    from assessments.citations.render import render_notes
+
+    if not (text or "").strip():
+        return ""
+    rendered = render_notes(text, sources=sources)
+    html = (
+        rendered.notes[0]
+        .html.replace('id="fnref-', f'id="{anchor}-fnref-')
+        .replace('href="#fn-', f'href="#{anchor}-fn-')
+    )
+    footnotes = render_to_string("citations/_note_footnotes.html", {"footnotes": rendered.footnotes, "anchor": anchor})
+    return mark_safe(html + footnotes)  # noqa: S308 (sanitised with nh3 in render.py; the template escapes)

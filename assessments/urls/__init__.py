@@ -2,10 +2,13 @@
 
 from django.urls import include, path
 
+from assessments.search import urls as search_urls
+
 from . import core, history, overview, public, publishing
 
 urlpatterns = [
     path("", include((public.urlpatterns, "public"))),
+    path("", include(search_urls.urlpatterns)),
     # Before core: core's catch-all item route would otherwise take `activity/`, `overview/`, `publish/`, …
     path("", include(overview.urlpatterns)),
     path("", include(history.urlpatterns)),

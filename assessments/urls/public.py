@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.search.urls import public_urlpatterns as search_public_urlpatterns
 from assessments.views import public
 
 from . import converters  # noqa: F401  (registers <annexfmt:>)
@@ -18,3 +19,6 @@ urlpatterns = [
 
 # The public regional overview, open data downloads and API (assessments/urls/overview.py).
 urlpatterns += overview_public_urlpatterns
+
+# The public search over published annexes (assessments/search/).
+urlpatterns += search_public_urlpatterns

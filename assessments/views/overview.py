@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView, View
 
+from assessments.citations.render import keys_in, load_sources
 from assessments.models import Cycle, Indicator, Rating
 from assessments.overview.charts import distribution_chart, score_chart
 from assessments.overview.grid import RATING_SHORT, TREND_MARKS, sort_links, sort_rows
@@ -160,12 +161,14 @@ class CycleIndicatorView(CyclePageMixin, TemplateView):
         rows = indicator_across_countries(cycle=cycle, indicator=indicator, user=self.request.user)
         rows, sort = sort_rows(rows, self.request.GET.get("sort", ""), INDICATOR_SORTS, "country")
         counts = rating_counts(row.item.rating for row in rows)
+        sources = load_sources(keys_in(row.item.notes for row in rows))  # one query for every row's citations
         context.update(
             indicator=indicator,
             indicators=indicators,
             previous_indicator=indicators[position - 1] if position else None,
             next_indicator=indicators[position + 1] if position + 1 < len(indicators) else None,
             rows=rows,
+            sources=sources,
             sort=sort,
             counts=counts,
             disagreements=sum(1 for row in rows if row.trend_disagrees),

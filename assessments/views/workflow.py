@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView
 
@@ -36,6 +37,8 @@ from assessments.querystring import text_param
 from assessments.review.presence import presence_update
 from assessments.review.selectors import review_context
 from assessments.review.services import conflict_merge, item_approve_reviewed
+from assessments.search.highlight import marked_html
+from assessments.search.selectors import search_sources
 from assessments.services import permissions
 from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
 from assessments.services.comments import comment_create, comment_resolve
@@ -295,8 +298,33 @@ class ItemEditView(ItemMixin, View):
             "trend_follows": item.is_indicator and item.trend == previous.derived_trend(item.rating),
             "conflict": conflict,
             "stale_state": stale_state,
+            "neighbours": item_neighbours(item),
         }
         return TemplateResponse(request, self.template_name, context, status=status)
+
+
+def item_neighbours(item: AssessmentItem) -> dict:
+    """The items before and after this one in the editor's order (overview, indicators, conclusion): one query."""
+    order = {ItemKind.OVERVIEW: 0, ItemKind.INDICATOR: 1, ItemKind.CONCLUSION: 2}
+    siblings = sorted(
+        AssessmentItem.objects.filter(country_assessment_id=item.country_assessment_id).select_related("indicator"),
+        key=lambda sibling: (order[sibling.kind], sibling.indicator.position if sibling.indicator else 0),
+    )
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    ca = item.country_assessment
+
+    def link(sibling: AssessmentItem | None) -> dict | None:
+        if sibling is None:
+            return None
+        url = reverse("item-edit", args=[ca.cycle.year, ca.country.code, sibling.slug])
+        return {"url": url, "label": sibling.label, "code": sibling.slug if sibling.is_indicator else ""}
+
+    return {
+        "previous": link(siblings[index - 1] if index > 0 else None),
+        "next": link(siblings[index + 1] if index + 1 < len(siblings) else None),
+        "position": index + 1,
+        "count": len(siblings),
+    }
 
 
 def _may_edit_in_principle(user, item: AssessmentItem) -> bool:
@@ -540,9 +568,11 @@ class SourcePickerView(LoginRequiredMixin, View):
 
     def get(self, request):
         query = text_param(request.GET.get("q"))
-        sources = list(Source.objects.search(query)[:SOURCE_PICKER_LIMIT]) if query else []
+        hits = search_sources(text=query, limit=SOURCE_PICKER_LIMIT) if query else []
+        for hit in hits:
+            hit.title_html = marked_html(hit.title)
         return TemplateResponse(
             request,
             "assessments/_source_picker.html",
-            {"sources": sources, "query": query, "limit": SOURCE_PICKER_LIMIT},
+            {"hits": hits, "query": query, "limit": SOURCE_PICKER_LIMIT},
         )

@@ -22,19 +22,68 @@
       const field = notesField();
       if (!field) return;
       insertAtCursor(field, "[@" + pick.dataset.citeKey + "]");
-      const results = document.getElementById("source-results");
-      if (results) results.replaceChildren();
+      closePicker();
       const search = document.getElementById("source-search");
       if (search) search.value = "";
     }
   });
 
-  // Enter in the source search must not submit the draft form.
+  // The source picker is a combobox: ↓/↑ move through the ranked sources, Enter cites the chosen one (and never
+  // submits the draft form), Escape closes the list. The chosen option is announced via aria-activedescendant.
+  function pickerOptions() {
+    return Array.from(document.querySelectorAll("#source-results [role=option]"));
+  }
+
+  function choose(option) {
+    const search = document.getElementById("source-search");
+    pickerOptions().forEach(function (each) {
+      each.setAttribute("aria-selected", each === option ? "true" : "false");
+    });
+    if (!search) return;
+    if (option) {
+      search.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      search.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function closePicker() {
+    const results = document.getElementById("source-results");
+    if (results) results.replaceChildren();
+    const search = document.getElementById("source-search");
+    if (search) {
+      search.setAttribute("aria-expanded", "false");
+      search.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "source-results") return;
+    const options = pickerOptions();
+    const search = document.getElementById("source-search");
+    if (search) search.setAttribute("aria-expanded", options.length ? "true" : "false");
+    choose(options[0] || null);
+  });
+
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && event.target.id === "source-search") {
+    if (event.target.id !== "source-search") return;
+    const options = pickerOptions();
+    const current = options.findIndex(function (option) {
+      return option.getAttribute("aria-selected") === "true";
+    });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!options.length) return;
       event.preventDefault();
-      const first = document.querySelector("#source-results [data-cite-key]");
-      if (first) first.click();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      choose(options[(current + step + options.length) % options.length]);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const picked = options[current] || options[0];
+      if (picked) picked.click();
+    } else if (event.key === "Escape" && options.length) {
+      event.preventDefault();
+      closePicker();
     }
   });
 

@@ -89,7 +89,7 @@ def test_history_page_shows_timeline_and_latest_change(user_client, item, people
     item = edit(item, people["researcher"], rating="fair", notes="The State is strong. [@src-0]")
     item = edit(item, people["researcher"], rating="weak", notes="The State is <b>weak</b>. [@src-0]")
     text = user_client("reviewer").get(urls(item)["history"]).content.decode()
-    assert "Revision 2" in text and "Revision 3" in text
+    assert "Compare from version 2," in text and "Compare from version 3," in text  # the version the item shows
     assert "Rosa Researcher" in text and "edited" in text and ">demo load<" in text  # the creation's reason
     assert '<del class="diff-del">Fair</del>' in text and '<ins class="diff-ins">Weak</ins>' in text
     assert '<del class="diff-del">strong.</del><ins class="diff-ins">&lt;b&gt;weak&lt;/b&gt;.</ins>' in text
@@ -103,7 +103,7 @@ def test_compare_any_two_revisions(user_client, item, people, edit, sources):
     first, fourth = rows[-1], rows[1]
     client = user_client("editor")
     text = client.get(urls(item)["history"], {"a": fourth.pk, "b": first.pk}).content.decode()
-    assert "Revision 1\n    → Revision 4" in text  # shown oldest first whatever the order chosen
+    assert "Version 1\n    → Version 4" in text  # shown oldest first whatever the order chosen, as the item numbers it
     assert '<ins class="diff-ins">Notes, version 2. [@src-2]</ins>' in text
     assert client.get(urls(item)["history"], {"a": "x", "b": 10**9}).status_code == 200
 

@@ -546,6 +546,12 @@ URLS: dict[str, list[Case]] = {
     "cycle-indicator": [Case(STAFF, params=lambda world: {"year": 2025, "code": "BC-1"})],
     # Source library: the whole team reads, adds and edits sources; editors and admins merge them.
     "source-list": [Case(STAFF), Case(STAFF, query=lambda world: {"q": "korea"}, label="search")],
+    # Search (assessments/search/): staff search over what each may see; the public search over published annexes.
+    "search": [
+        Case(STAFF),
+        Case(STAFF, query=lambda world: {"q": "korea", "cycle": "2025", "status": "draft"}, label="filtered"),
+    ],
+    "public:search": [Case(PUBLIC), Case(PUBLIC, query=lambda world: {"q": '"rome statute"'}, label="phrase")],
     "source-detail": [Case(STAFF, params=lambda world: {"key": world.source.key})],
     "source-create": [
         Case(STAFF),

@@ -22,8 +22,8 @@ DASHBOARD_QUERIES = (
 )
 COUNTRY_PAGE_QUERIES = 12  # session, user, groups, assessment, items, 2 for the previous score, assignments,
 # candidates, and for the publish panel: editions, unresolved citations; the cited sources' dates (freshness)
-EDITOR_QUERIES = 10  # session, user, item, groups, roles, previous item, preview sources, problem sources, comments,
-# open suggestions (assessments/review)
+EDITOR_QUERIES = 11  # session, user, item, groups, roles, previous item, preview sources, problem sources, comments,
+# open suggestions (assessments/review), the items before and after (previous/next links)
 
 
 def count_queries(client: Client, url: str) -> int:
