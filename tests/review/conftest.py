@@ -1,3 +1,3 @@
 """The review tests use the workflow fixtures (the demo people, Korea 2025's BC-1)."""
 
-from tests.workflow.conftest import item, people  # noqa: F401
+from tests.workflow.conftest import item  # noqa: F401
