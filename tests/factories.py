@@ -104,7 +104,10 @@ def make_edition(country_assessment: CountryAssessment, snapshot: dict | None = 
             items = country_assessment.items.filter(kind="conclusion")
             items.update(notes=Concat("notes", Value(f" (Corrected for edition {number}.)")))
         return annex_publish(
-            country_assessment=country_assessment, user=user, errata="Corrected (test)." if number > 1 else ""
+            country_assessment=country_assessment,
+            user=user,
+            errata="Corrected (test)." if number > 1 else "",
+            trend_reason="Generated test data: trends are random.",
         )
     return Edition.objects.create(
         country_assessment=country_assessment,

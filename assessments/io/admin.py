@@ -5,6 +5,9 @@ adds behaviour without editing those classes. Edition has no import (published e
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldError
+from django.http import HttpResponseBadRequest
 from import_export.admin import ImportExportMixin
 
 from assessments.models import (
@@ -47,6 +50,13 @@ class R2PImportExportMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return can_export(request.user, self.resource_classes[0].name)
+
+    def export_action(self, request):
+        """A filter in the query string that is not a field (a hand-edited URL) is a bad request, not a 500."""
+        try:
+            return super().export_action(request)
+        except (IncorrectLookupParameters, FieldError):
+            return HttpResponseBadRequest("The export's filters name no field of this list.")
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, FileError):

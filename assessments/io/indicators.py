@@ -212,8 +212,8 @@ def _plan(loaded: LoadedFile, *, user, dry_run: bool, report: ImportReport, arch
         except CellProblem as problem:
             report.rows.append(RowReport(number, ERROR, row.label, errors=[problem]))
             continue
-        if item is not None and change and item.is_indicator and item.pk in previous:
-            _describe_derived_trend(change, item, row, previous[item.pk])
+        if item is not None and change and item.is_indicator and item.pk in previous and not archive:
+            _follow_derived_trend(change, item, row, previous[item.pk])
         action = NEW if item is None else (UPDATE if change else SKIP)
         if assessment is None and (country.pk, cycle.pk) not in creates:
             creates.add((country.pk, cycle.pk))
@@ -266,10 +266,16 @@ def _write(plans: list[_Plan], *, user, reason: str, archive: bool) -> None:
         )
 
 
-def _describe_derived_trend(change, item: AssessmentItem, row: IndicatorRow, previous) -> None:
-    """Say so in the preview when the trend stored will follow from the ratings rather than from the file."""
-    after = content_after(item, {name: value for name, value in change.values.items()}, previous)
+def _follow_derived_trend(change, item: AssessmentItem, row: IndicatorRow, previous) -> None:
+    """Plan what the write path will store: a trend that follows from the ratings wins over the file's, so a file
+    whose only difference is such a trend changes nothing (a skipped row), and the preview says which trend is kept."""
+    after = content_after(item, dict(change.values), previous)
     wanted = row.trend if row.trend is not None else item.trend
-    if after["trend"] != wanted and after["trend"] != item.trend:
+    if "trend" in change.values and after["trend"] == item.trend:
+        del change.values["trend"]
+        change.described = [line for line in change.described if not line.startswith("trend:")]
+        if not change:
+            change.described = []  # nothing left to write: no status change either
+    if change and after["trend"] != wanted and after["trend"] != item.trend:
         label = Trend(after["trend"]).label if after["trend"] else "(empty)"
         change.described.append(f"trend: {label} (follows from the {previous.year} rating)")

@@ -53,7 +53,7 @@ def test_editor_imports_an_archived_annex(live_server, page):
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", "r2p-editor")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/work/$"))
 
     # Upload: the Korea reference text, imported as Japan 2022 (Korea 2022 is already in the demo).

@@ -64,7 +64,7 @@ class Walk:
         self.page.goto(self.base_url + "/accounts/login/")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", f"r2p-{username}")
-        self.page.click("button[type=submit]")
+        self.page.click("main button[type=submit]")
         self.page.wait_for_url(re.compile(r"/work/$"))
 
     def logout(self) -> None:

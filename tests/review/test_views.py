@@ -85,8 +85,9 @@ def test_comment_on_a_selected_passage_through_htmx(item, people, django_assert_
     comment = Comment.objects.get(item=item)
     assert (comment.anchor_quote, comment.item_version) == ("Rome Statute", item.version)
     # session, user, item, groups, roles, parent; full_clean (FK and constraint checks in savepoints), the reply
-    # and its history row; the re-rendered thread (comments, suggestions): a fixed cost
-    with django_assert_max_num_queries(26):
+    # and its history row; its search index row (assessments/search); the re-rendered thread (comments,
+    # suggestions): a fixed cost
+    with django_assert_max_num_queries(31):
         reply = client.post(
             url(item, "comment-reply", comment.pk), {"body": "Also: which court?"}, HTTP_HX_REQUEST="true"
         )

@@ -17,7 +17,6 @@ from assessments.models import AssessmentItem, Comment, CountryAssessment, Editi
 from assessments.services.comments import comment_create
 from assessments.services.publishing import annex_publish
 from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
-from tests.demo_snapshot import demo_snapshot_restore
 from tests.factories import UserFactory
 
 ROLES = ("anonymous", "outsider", "researcher", "reviewer", "editor", "admin")
@@ -46,9 +45,11 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
-def demo(db, demo_snapshot):
+def demo(request, db, demo_snapshot):
     """The demo archive as tests/conftest.py loads it (at DEMO_LOADED_AT, from the session's snapshot)."""
-    return demo_snapshot_restore(demo_snapshot)
+    from tests.conftest import demo_for
+
+    return demo_for(request, demo_snapshot)
 
 
 @pytest.fixture(autouse=True)

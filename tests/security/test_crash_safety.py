@@ -56,8 +56,16 @@ def fail_after(original):
 
 # Where to break: (label, function(monkeypatch) that installs the failure).
 INJECTIONS = {
-    "item history row": lambda mp: mp.setattr(HistoryManager, "bulk_history_create", fail),
-    "after the item save": lambda mp: mp.setattr(content, "_save", fail_after(content._save)),
+    # Content writes create history rows in bulk, transitions one by one: break both.
+    "item history row": lambda mp: [
+        mp.setattr(HistoryManager, "bulk_history_create", fail),
+        mp.setattr(AssessmentItem.history.model, "save", fail),
+    ],
+    # Content writes save through content._save, transitions through workflow._save.
+    "after the item save": lambda mp: [
+        mp.setattr(content, "_save", fail_after(content._save)),
+        mp.setattr(workflow, "_save", fail_after(workflow._save)),
+    ],
     "citations sync": lambda mp: mp.setattr(content, "citations_sync", fail_after(content.citations_sync)),
     "citation history": lambda mp: [
         mp.setattr(items, name, fail) for name in ("bulk_create_with_history", "bulk_update_with_history")

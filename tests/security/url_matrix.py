@@ -757,6 +757,14 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, int]] = {
     # A published edition never changes: nobody may delete one, not even an admin; only publishing makes one.
     "admin:assessments_edition_add": {"admin": 403},
     "admin:assessments_edition_delete": {"editor": 403, "admin": 403},
+    # Editorial content is written through the workflow only: items, citations and comments are read-only in the
+    # admin (viewing a change page is allowed, adding and deleting are not), for editors and admins alike.
+    "admin:assessments_assessmentitem_add": {"editor": 403, "admin": 403},
+    "admin:assessments_assessmentitem_delete": {"editor": 403, "admin": 403},
+    "admin:assessments_citation_add": {"editor": 403, "admin": 403},
+    "admin:assessments_citation_delete": {"editor": 403, "admin": 403},
+    "admin:assessments_comment_add": {"editor": 403, "admin": 403},
+    "admin:assessments_comment_delete": {"editor": 403, "admin": 403},
     # Login records are written by django-axes only.
     "admin:axes_accessattempt_add": {"admin": 403},
     "admin:axes_accesslog_add": {"admin": 403},
