@@ -1,6 +1,7 @@
 """The domain model, one module per concept; import models from here."""
 
 from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
+from .background import EditionFile, FailedTask, FailedTaskStatus, ReleaseStatus, ScheduledRelease
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
@@ -16,10 +17,15 @@ __all__ = [
     "CountryAssessment",
     "Cycle",
     "Edition",
+    "EditionFile",
+    "FailedTask",
+    "FailedTaskStatus",
     "Indicator",
     "ItemKind",
     "ItemStatus",
     "Rating",
+    "ReleaseStatus",
+    "ScheduledRelease",
     "Source",
     "SourceType",
     "ThematicArea",

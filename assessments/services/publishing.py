@@ -1,10 +1,13 @@
 """Publishing a country's annex as an immutable, numbered edition; who may publish and preview drafts."""
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from assessments.background.files import edition_files_after_publish
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
@@ -53,11 +56,18 @@ def publish_blockers(country_assessment: CountryAssessment, *, items: list[Asses
 
 @transaction.atomic
 def annex_publish(
-    *, country_assessment: CountryAssessment, user, errata: str = "", reason: str | None = None
+    *,
+    country_assessment: CountryAssessment,
+    user,
+    errata: str = "",
+    reason: str | None = None,
+    published_at: datetime | None = None,
+    prepared_files=None,
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
-    The history records `reason` (default "published vN")."""
+    The history records `reason` (default "published vN"). Its files are rendered by background tasks after
+    the commit, or come in `prepared_files` (a scheduled release renders them first, for `published_at`)."""
     if not can_publish(user):
         raise PermissionDenied("Only editors and administrators publish annexes.")
     # Lock the assessment so two editors publishing at once cannot take the same number.
@@ -77,7 +87,7 @@ def annex_publish(
     if number == 1 and errata:
         raise ValidationError({"errata": "A first edition corrects nothing; leave the errata empty."})
 
-    published_at = timezone.now().replace(microsecond=0)
+    published_at = (published_at or timezone.now()).replace(microsecond=0)
     annex = annex_build(country_assessment, edition=number, published_at=published_at, errata=errata)
     snapshot = annex.to_snapshot()
     if number > 1:
@@ -100,6 +110,7 @@ def annex_publish(
     edition._history_user = user
     edition._change_reason = reason or f"published v{number}"
     edition.save()
+    edition_files_after_publish(edition, prepared=prepared_files)
     return edition
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     # Before core: core's catch-all item route would otherwise take `activity/`, `overview/`, `publish/`, …
     path("", include(overview.urlpatterns)),
     path("", include(history.urlpatterns)),
+    path("", include("assessments.background.urls")),
     *publishing.urlpatterns,
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),
