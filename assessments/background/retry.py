@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks.base import DEFAULT_TASK_PRIORITY
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,12 @@ def enqueue(task, *args, run_after: datetime | None = None, delay: float = 0, **
     """Enqueue now; `run_after`/`delay` defer it where the backend can (else it runs as soon as a worker may)."""
     if run_after is None and delay:
         run_after = timezone.now() + timedelta(seconds=delay)
-    if run_after is not None and task.get_backend().supports_defer:
+    backend = task.get_backend()
+    if run_after is not None and backend.supports_defer:
         task = task.using(run_after=run_after)
+    priority = getattr(task.func, "priority", DEFAULT_TASK_PRIORITY)
+    if backend.supports_priority and priority != task.priority:
+        task = task.using(priority=priority)  # the database backend runs higher first; RQ in arrival order
     return task.enqueue(*args, **kwargs)
 
 
@@ -45,8 +50,13 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=True)
 
 
-def retrying(*, attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF_SECONDS) -> Callable:
-    """Decorate a task function (below @task) so transient errors are retried with exponential backoff."""
+def retrying(
+    *, attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF_SECONDS, priority: int = DEFAULT_TASK_PRIORITY
+) -> Callable:
+    """Decorate a task function (below @task) so transient errors are retried with exponential backoff.
+
+    `priority` is applied by `enqueue` where the backend supports priorities (declaring it on @task would make
+    the task unusable on RQ)."""
 
     def decorate(func: Callable) -> Callable:
         @functools.wraps(func)
@@ -65,6 +75,7 @@ def retrying(*, attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKO
                 return {"retrying": attempt + 1, "in_seconds": delay, "error": repr(error)[:500]}
 
         wrapper.max_attempts = attempts
+        wrapper.priority = priority
         return wrapper
 
     return decorate

@@ -19,8 +19,8 @@ RELEASE_PRIORITY = 20
 SENT_MARKER_SECONDS = 7 * 24 * 60 * 60
 
 
-@task(priority=RENDER_PRIORITY)
-@retrying()
+@task()
+@retrying(priority=RENDER_PRIORITY)
 def render_edition_file(edition_id: int, fmt: str) -> dict:
     """Render and store one format of a published edition (nothing to do when it is stored already)."""
     from .files import edition_file_render
@@ -60,8 +60,8 @@ def check_links(source_ids: list[int] | None = None, concurrency: int = 8, timeo
     return {"checked": len(report.results), "broken": len(report.broken)}
 
 
-@task(priority=RELEASE_PRIORITY)
-@retrying()
+@task()
+@retrying(priority=RELEASE_PRIORITY)
 def run_release(release_id: int) -> dict:
     """Publish a scheduled release when its moment has come (a release runs once: its row is locked)."""
     from .releases import release_run
