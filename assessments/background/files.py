@@ -95,7 +95,10 @@ def edition_file_render(edition: Edition, fmt: str) -> EditionFile:
     if existing is not None and default_storage.exists(existing.name):
         return existing
     stored = render_and_store(edition.snapshot, edition.html, fmt)
-    if existing is not None:  # the row outlived its file (storage wiped): the same name is back now
+    if existing is not None:  # the row outlived its file (storage wiped, a restored backup): point it anew
+        existing.name, existing.sha256, existing.size = stored.name, stored.sha256, stored.size
+        existing.rendered_at = timezone.now()
+        existing.save(update_fields=["name", "sha256", "size", "rendered_at"])
         return existing
     record = _record(edition, stored)
     cache.delete(_enqueued_key(edition, fmt))
@@ -174,17 +177,23 @@ def editions_missing_files():
 
 def edition_file_response(
     record: EditionFile, *, filename: str, inline: bool, etag: str, last_modified
-) -> HttpResponse:
-    """The stored file, streamed (or handed to nginx with X-Accel-Redirect), cacheable for ever."""
+) -> HttpResponse | None:
+    """The stored file, streamed (or handed to nginx with X-Accel-Redirect), cacheable for ever; None when the
+    file is missing from storage."""
     if settings.R2P_X_ACCEL_REDIRECT:
         response = HttpResponse(content_type=record.content_type)
         response["X-Accel-Redirect"] = settings.R2P_X_ACCEL_REDIRECT.rstrip("/") + "/" + record.name
-    elif record.size > STREAM_OVER_BYTES:
-        response = FileResponse(default_storage.open(record.name, "rb"), content_type=record.content_type)
-        response["Content-Length"] = str(record.size)
-    else:  # one read: cheaper than a streamed response for a small file, and no file handle kept open
-        with default_storage.open(record.name, "rb") as handle:
-            response = HttpResponse(handle.read(), content_type=record.content_type)
+    else:
+        try:
+            handle = default_storage.open(record.name, "rb")
+        except FileNotFoundError:
+            return None  # the row outlived its file: the caller has it rendered again
+        if record.size > STREAM_OVER_BYTES:
+            response = FileResponse(handle, content_type=record.content_type)
+            response["Content-Length"] = str(record.size)
+        else:  # one read: cheaper than a streamed response for a small file, and no file handle kept open
+            with handle:
+                response = HttpResponse(handle.read(), content_type=record.content_type)
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -95,12 +95,13 @@ class AnnexDownloadView(View):
             response["ETag"] = etag
             response["Cache-Control"] = IMMUTABLE
             return response
-        record = edition_file_ready(edition, fmt)
-        if record is None:
+        filename = f"r2p-annex-{year}-{edition.country_assessment.country.code}-v{number}.{fmt}"
+        response = self._stored(edition, fmt, filename, etag)
+        if response is None:
             # Ask the worker (once); a backend that runs tasks in this process (tests) has rendered it now.
             edition_files_enqueue(edition, [fmt], on_commit=False)
-            record = edition_file_ready(edition, fmt)
-        if record is None:
+            response = self._stored(edition, fmt, filename, etag)
+        if response is None:
             response = render(
                 request,
                 "public/annex_preparing.html",
@@ -115,14 +116,15 @@ class AnnexDownloadView(View):
             response["Retry-After"] = "30"
             response["Cache-Control"] = "no-store"
             return response
-        response = edition_file_response(
-            record,
-            filename=f"r2p-annex-{year}-{edition.country_assessment.country.code}-v{number}.{fmt}",
-            inline=fmt in ("html", "pdf"),
-            etag=etag,
-            last_modified=edition.published_at,
-        )
         if fmt == "html":
             # The standalone document embeds its stylesheet; allow exactly that stylesheet, nothing else inline.
             response._csp_update = {"style-src": [annex_css_source_hash()]}
         return response
+
+    def _stored(self, edition, fmt: str, filename: str, etag: str):
+        record = edition_file_ready(edition, fmt)
+        if record is None:
+            return None
+        return edition_file_response(
+            record, filename=filename, inline=fmt in ("html", "pdf"), etag=etag, last_modified=edition.published_at
+        )

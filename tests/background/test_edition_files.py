@@ -123,3 +123,16 @@ def test_a_worker_killed_mid_render_leaves_no_half_file_and_the_restart_complete
     assert set(EditionFile.objects.filter(edition=edition).values_list("fmt", flat=True)) == set(FORMATS)
     stored = sorted(path.name for path in Path(tmp_path).rglob("*") if path.is_file())
     assert len(stored) == len(FORMATS) and not [name for name in stored if name.startswith(".partial-")]
+
+
+def test_a_row_whose_file_is_gone_is_rendered_again(
+    queue, korea_unpublished, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    edition = publish(korea_unpublished, django_capture_on_commit_callbacks)
+    queue.run()
+    record = EditionFile.objects.get(edition=edition, fmt="md")
+    default_storage.delete(record.name)  # storage wiped, or a backup restored without its media
+    assert client.get(download_url("md")).status_code == 503  # asked the worker; no 500, no rendering here
+    queue.run()
+    assert client.get(download_url("md")).status_code == 200
