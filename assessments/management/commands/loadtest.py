@@ -200,7 +200,7 @@ class Command(BaseCommand):
                     stdout=(Path(settings.VAR_DIR) / "worker.log").open("w"),
                     stderr=subprocess.STDOUT,
                 )
-                _wait_until_answering(f"{base_url}/", server, timeout=30)
+                _wait_until_answering(f"{base_url}/", server, timeout=120)
             started = time.perf_counter()
             waited = _wait_for_files(files_timeout)
             self.stdout.write(
