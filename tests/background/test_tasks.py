@@ -132,3 +132,37 @@ def test_draft_previews_are_rate_limited_per_user(user_client, korea_2025, setti
     url = reverse("annex-draft", args=[2025, "KOR", "json"])
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
     assert user_client("researcher").get(url).status_code == 200  # another user has their own allowance
+
+
+def test_redis_url_selects_redis_cache_and_rq(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.CACHES['default']['BACKEND'], settings.TASKS['default']['BACKEND'], "
+        "'django_rq' in settings.INSTALLED_APPS, settings.SESSION_ENGINE]))"
+    )
+
+    def configured(**env):
+        environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "r2p.settings.dev", "R2P_VAR_DIR": str(tmp_path)}
+        environment.pop("REDIS_URL", None)
+        environment.pop("R2P_TASKS_BACKEND", None)
+        environment.update(env)
+        output = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+        return json.loads(output.stdout)
+
+    assert configured(REDIS_URL="redis://127.0.0.1:6379/1") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django_tasks_rq.RQBackend",
+        True,
+        "django.contrib.sessions.backends.db",
+    ]
+    embedded = configured()
+    assert embedded[1] == "django_tasks_db.DatabaseBackend" and embedded[2] is False
+    assert configured(REDIS_URL="redis://127.0.0.1:6379/1", R2P_TASKS_BACKEND="database")[1:3] == [
+        "django_tasks_db.DatabaseBackend",
+        False,
+    ]
