@@ -111,6 +111,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[R2P_TASKS_BACKEND]}}
 if R2P_TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+    # RQ's worker must run jobs through django-tasks-rq's Job class (it calls the Task and reports its result).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 # Sessions live in the database, shared by every web server.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -26,3 +26,4 @@ if REDIS_URL:  # noqa: F405
     if "django_rq" not in INSTALLED_APPS:  # noqa: F405
         INSTALLED_APPS.append("django_rq")  # noqa: F405
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}  # noqa: F405
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         if backend == "database":
             call_command("db_worker", batch=batch, interval=interval, startup_delay=False, reload=False)
         elif backend == "rq":
-            call_command("rqworker", "default", burst=batch, with_scheduler=True)
+            call_command(
+                "rqworker", "default", burst=batch, with_scheduler=True, job_class="django_tasks_rq.backend.Job"
+            )
         else:
             self.stdout.write(f"The {backend} task backend runs tasks in the web process; no worker needed.")
