@@ -1,6 +1,7 @@
 """Run the background tasks on a real queue: the database backend always, RQ on Redis when REDIS_URL is set."""
 
 import os
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -20,7 +21,10 @@ class Queue:
 
     def run(self) -> None:
         if self.name == "database":
-            call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0.01, verbosity=0)
+            # The worker closes "old" connections between tasks; inside a test's transaction that would close the
+            # test's own connection (PostgreSQL), so it is left open here.
+            with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+                call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0.01, verbosity=0)
         else:
             import django_rq
             from django_tasks_rq.backend import Job

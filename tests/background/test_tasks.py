@@ -1,6 +1,7 @@
 """Retries with backoff, failures kept for admins and retried by them, idempotent email, link checks, health."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core import mail
@@ -96,8 +97,9 @@ def test_item_notifications_are_sent_once_per_event(queue, korea_2025, django_ca
 
     Assignment.objects.create(country_assessment=korea_2025, user=reviewer, role=AssignmentRole.REVIEWER)
     actor = UserFactory(username="actor", role="Researcher")
-    tasks.send_item_notification.enqueue(item.pk, "submitted", actor.pk, "", key="event-1")
-    tasks.send_item_notification.enqueue(item.pk, "submitted", actor.pk, "", key="event-1")  # a repeat
+    key = uuid.uuid4().hex  # one event
+    tasks.send_item_notification.enqueue(item.pk, "submitted", actor.pk, "", key=key)
+    tasks.send_item_notification.enqueue(item.pk, "submitted", actor.pk, "", key=key)  # a repeat
     queue.run()
     sent = [message for message in mail.outbox if "rev2@example.org" in message.to]
     assert len(sent) == 1 and "ready for your review" in sent[0].subject
