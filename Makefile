@@ -9,10 +9,13 @@ BROWSER_PACKAGES := chromium libatomic1
 NODE_PACKAGES := nodejs npm
 # Optional: LibreOffice lays out the DOCX export for the slow test (tests marked slow skip without soffice).
 OFFICE_PACKAGES := libreoffice-writer-nogui
+# make cluster: nginx in front of two gunicorn servers, Redis for cache and task queue (PostgreSQL: .ci/run's).
+CLUSTER_PACKAGES := nginx redis-server postgresql
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/1
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run setup system-packages browser-packages node-packages office-packages test-slow test test-pg lint bench loadtest check-deploy clean
+.PHONY: run setup system-packages browser-packages node-packages office-packages cluster-packages cluster test-slow test test-pg lint bench loadtest check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -64,18 +67,37 @@ office-packages:
 test-slow: setup office-packages
 	$(PY) -m pytest -q -p no:cacheprovider -m slow
 
+cluster-packages:
+	@missing=$$(for p in $(CLUSTER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "make cluster needs: $$missing"; exit 1; fi; \
+	fi
+
+# The web server and, beside it, the background task worker (database queue); Ctrl-C stops both.
 run: setup
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py loaddemo
-	@echo "Serving on http://127.0.0.1:8000/  (log in at http://127.0.0.1:8000/accounts/login/)"
+	@echo "Serving on http://127.0.0.1:8000/  (log in at http://127.0.0.1:8000/accounts/login/); task worker log: var/worker.log"
+	@$(PY) manage.py r2p_worker >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# nginx on 127.0.0.1:$(CLUSTER_PORT) in front of two gunicorn servers, one task worker, PostgreSQL and Redis on
+# 127.0.0.1 (started if they do not answer); the same settings as several machines would use. Ctrl-C stops it.
+CLUSTER_PORT ?= 8102
+cluster: setup cluster-packages
+	CLUSTER_PORT=$(CLUSTER_PORT) PY=$(PY) bash deploy/cluster/run.sh
 
 test: setup browser-packages node-packages
 	$(PY) -m pytest -q -p no:cacheprovider
 
+# PostgreSQL, and the background tasks also on RQ/Redis (tests/background): REDIS_URL (default Redis db 1).
 test-pg: setup browser-packages node-packages
-	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} $(PY) -m pytest -q -p no:cacheprovider
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_PG)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
+	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

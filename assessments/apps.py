@@ -8,3 +8,4 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments import security  # noqa: F401  (connects the login signal receiver)
+        from assessments.background import failures  # noqa: F401  (keeps failed tasks for the staff page)

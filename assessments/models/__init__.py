@@ -6,6 +6,7 @@ from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # i
 from assessments.search.models import SearchDocument
 
 from .assessment import AssessmentItem, CountryAssessment, ItemKind, ItemStatus
+from .background import EditionFile, FailedTask, FailedTaskStatus, ReleaseStatus, ScheduledRelease
 from .citations import Citation, Source, SourceType
 from .framework import Country, Cycle, Indicator, Rating, ThematicArea, Trend
 from .publishing import Edition
@@ -22,6 +23,9 @@ __all__ = [
     "CountryAssessment",
     "Cycle",
     "Edition",
+    "EditionFile",
+    "FailedTask",
+    "FailedTaskStatus",
     "Indicator",
     "IndicatorGuidance",
     "ItemContribution",
@@ -30,6 +34,8 @@ __all__ = [
     "Rating",
     "RatingChangeWaiver",
     "SearchDocument",
+    "ReleaseStatus",
+    "ScheduledRelease",
     "Source",
     "SourceType",
     "ThematicArea",

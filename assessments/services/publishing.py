@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from assessments.background.files import edition_files_after_publish
 from assessments.limits import ERRATA_MAX_CHARS
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
@@ -155,12 +156,14 @@ def annex_publish(
     trend_reason: str = "",
     published_at: datetime.datetime | None = None,
     publication_date: datetime.date | None = None,
+    prepared_files=None,
 ) -> Edition:
     """Freeze the approved annex as the next edition (v1, v2…); a later edition must say what it corrects.
 
     `publication_date`: the date the annex carries, today unless given (an archive edition entered later
     carries the day the centre first published it; it cannot be in the future).
-    The history records `reason` (default "published vN")."""
+    The history records `reason` (default "published vN"). Its files are rendered by background tasks after
+    the commit, or come in `prepared_files` (a scheduled release renders them first, for `published_at`)."""
     if not can_publish(user):
         raise PermissionDenied("Only editors and administrators publish annexes.")
     # Lock the assessment so two editors publishing at once cannot take the same number.
@@ -187,8 +190,8 @@ def annex_publish(
     if number == 1 and errata:
         raise ValidationError({"errata": "A first edition corrects nothing; leave the errata empty."})
 
-    # An archived annex keeps its original publication (assessments.archive); otherwise it is published now.
-    published_at = published_at or timezone.now().replace(microsecond=0)
+    # An archived annex keeps its original publication (assessments.archive); a scheduled release its moment.
+    published_at = (published_at or timezone.now()).replace(microsecond=0)
     today = timezone.localdate()
     publication_date = publication_date or timezone.localdate(published_at)
     if publication_date > today:
@@ -225,6 +228,7 @@ def annex_publish(
         edition._change_reason += f"; trends as published because: {trend_reason}"
     edition.save()
     search_index_update(editions=[edition])
+    edition_files_after_publish(edition, prepared=prepared_files)
     return edition
 
 

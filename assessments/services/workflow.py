@@ -212,7 +212,7 @@ def _comment(item: AssessmentItem, user, body: str, kind: str = "comment") -> No
 
 
 def _notify(item: AssessmentItem, event: str, user, note: str = "") -> None:
-    from assessments.services.notifications import notify_item_event
+    from assessments.background.tasks import item_notification_enqueue
 
-    # robust: the transition has committed; a failing email is logged and must not turn it into an error page.
-    transaction.on_commit(lambda: notify_item_event(item=item, event=event, actor=user, note=note), robust=True)
+    # A background task after the commit (retried; a failure is kept for admins, never an error page).
+    item_notification_enqueue(item=item, event=event, actor=user, note=note)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include(overview.urlpatterns)),
     path("", include(history.urlpatterns)),
     path("", include("assessments.method.urls")),  # issue 19; before core's catch-all country/item routes
+    path("", include("assessments.background.urls")),
     *publishing.urlpatterns,
     *core.urlpatterns,
     path("", include("assessments.urls.sources")),

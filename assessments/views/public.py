@@ -5,16 +5,21 @@ from datetime import date
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, View
 
+from assessments.background.files import (
+    IMMUTABLE,
+    edition_file_ready,
+    edition_file_response,
+    edition_files_enqueue,
+    edition_formats_ready,
+)
 from assessments.models import Edition
-from assessments.publishing.exports import FORMATS, edition_export
-
-from .publishing import export_response
+from assessments.publishing.exports import FORMATS
+from assessments.publishing.html import annex_css_source_hash
 
 
 def _editions(year: int, country: str):
@@ -100,6 +105,7 @@ class AnnexDetailView(DetailView):
             latest=self.history[0],
             is_latest=edition.number == self.history[0].number,
             formats=FORMATS.values(),
+            ready=edition_formats_ready(edition),
             country=edition.country_assessment.country,
             cycle=edition.country_assessment.cycle,
             cite=edition_citation(self.request, edition),
@@ -109,20 +115,48 @@ class AnnexDetailView(DetailView):
 
 
 class AnnexDownloadView(View):
-    """A published edition in one format, rendered from its frozen snapshot."""
+    """A published edition in one format, from storage (rendered by a background task, never by a request)."""
 
     def get(self, request, year: int, country: str, number: int, fmt: str):
         if fmt not in FORMATS:
             raise Http404("Unknown format.")
-        edition = get_object_or_404(_editions(year, country), number=number)
+        edition = get_object_or_404(_editions(year, country).defer("html", "snapshot"), number=number)
         etag = f'"{edition.content_hash}-{fmt}"'
         if request.headers.get("If-None-Match") == etag:
-            response = export_response(edition_export(edition, fmt))
-            response.status_code = 304
-            response.content = b""
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            response["Cache-Control"] = IMMUTABLE
             return response
-        response = export_response(edition_export(edition, fmt), inline=fmt in ("html", "pdf"))
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(edition.published_at.timestamp())
-        response["Cache-Control"] = "public, max-age=86400"
+        filename = f"r2p-annex-{year}-{edition.country_assessment.country.code}-v{number}.{fmt}"
+        response = self._stored(edition, fmt, filename, etag)
+        if response is None:
+            # Ask the worker (once); a backend that runs tasks in this process (tests) has rendered it now.
+            edition_files_enqueue(edition, [fmt], on_commit=False)
+            response = self._stored(edition, fmt, filename, etag)
+        if response is None:
+            response = render(
+                request,
+                "public/annex_preparing.html",
+                {
+                    "edition": edition,
+                    "format": FORMATS[fmt],
+                    "country": edition.country_assessment.country,
+                    "cycle": edition.country_assessment.cycle,
+                },
+                status=503,
+            )
+            response["Retry-After"] = "30"
+            response["Cache-Control"] = "no-store"
+            return response
+        if fmt == "html":
+            # The standalone document embeds its stylesheet; allow exactly that stylesheet, nothing else inline.
+            response._csp_update = {"style-src": [annex_css_source_hash()]}
         return response
+
+    def _stored(self, edition, fmt: str, filename: str, etag: str):
+        record = edition_file_ready(edition, fmt)
+        if record is None:
+            return None
+        return edition_file_response(
+            record, filename=filename, inline=fmt in ("html", "pdf"), etag=etag, last_modified=edition.published_at
+        )

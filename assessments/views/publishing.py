@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
 
+from assessments.background.ratelimit import draft_render_allowed
 from assessments.models import CountryAssessment
 from assessments.publishing.annex import annex_build
 from assessments.publishing.exports import FORMATS, Export, annex_export
@@ -123,6 +124,10 @@ class DraftExportView(LoginRequiredMixin, View):
             raise PermissionDenied("Only editors and the people assigned to this assessment see its drafts.")
         if not assessment.items.exists():
             raise Http404("This assessment has no items (legacy score only).")
+        if not draft_render_allowed(request.user):
+            response = HttpResponse("Too many draft previews in a minute; try again shortly.\n", status=429)
+            response["Retry-After"] = "60"
+            return response
         export = annex_export(annex_build(assessment), fmt)
         response = export_response(export, inline=fmt == "html")
         response["Cache-Control"] = "private, no-store"

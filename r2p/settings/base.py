@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
 ]
 
@@ -93,6 +95,37 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
+
+# Shared state for several web servers and machines: with REDIS_URL the cache lives in Redis (Django's own
+# RedisCache) and background tasks go to RQ on the same Redis; without it the cache stays on disk and tasks
+# wait in the database (django-tasks-db), run by `manage.py r2p_worker` (started by `make run`).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+R2P_TASKS_BACKEND = os.environ.get("R2P_TASKS_BACKEND", "rq" if REDIS_URL else "database")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[R2P_TASKS_BACKEND]}}
+if R2P_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+    # RQ's worker must run jobs through django-tasks-rq's Job class (it calls the Task and reports its result).
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+
+# Sessions live in the database, shared by every web server.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Rendered annex files of published editions (and any other upload) go to the default storage: the file
+# system under MEDIA_ROOT here; an S3-compatible bucket in production through django-storages (README).
+MEDIA_ROOT = Path(os.environ.get("R2P_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+# Behind nginx, downloads are handed to nginx with X-Accel-Redirect to this internal location (README).
+R2P_X_ACCEL_REDIRECT = os.environ.get("R2P_X_ACCEL_REDIRECT", "")
+# Draft previews render on request: at most this many per user per minute.
+R2P_DRAFT_RENDERS_PER_MINUTE = int(os.environ.get("R2P_DRAFT_RENDERS_PER_MINUTE", "20"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

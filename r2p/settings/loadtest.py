@@ -26,3 +26,6 @@ LOGGING = {
 }
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # the pages' CSS is not fetched by the load test
+# The simulated staff share two demo accounts (editor, reviewer): a per-person limit on draft previews would
+# count as one person's the work of dozens.
+R2P_DRAFT_RENDERS_PER_MINUTE = int(os.environ.get("R2P_DRAFT_RENDERS_PER_MINUTE", "100000"))

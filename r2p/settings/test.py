@@ -1,5 +1,8 @@
 """Test run: fast hashing, in-memory email, no lockouts between tests unless a test enables them."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -19,3 +22,13 @@ R2P_THROTTLE_CACHE = "throttle"
 
 # Tests serve static files through the finders; whitenoise need not warn that collectstatic never ran.
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run in-process when enqueued (the test is the worker); tests/background runs the same tasks on the
+# database backend, and on RQ when REDIS_URL is set (make test-pg).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="r2p-test-media-"))
+if REDIS_URL:  # noqa: F405
+    if "django_rq" not in INSTALLED_APPS:  # noqa: F405
+        INSTALLED_APPS.append("django_rq")  # noqa: F405
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}  # noqa: F405
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}

@@ -15,7 +15,7 @@ from simple_history.manager import HistoryManager
 from assessments.io import indicators as io_indicators
 from assessments.io.services import import_file
 from assessments.models import AssessmentItem, Citation, Comment, CountryAssessment, Edition, ItemStatus, Source
-from assessments.services import comments, content, items, publishing
+from assessments.services import comments, content, items, publishing, workflow
 from assessments.services.publishing import annex_publish
 from assessments.services.workflow import (
     item_approve,

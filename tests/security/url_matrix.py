@@ -57,6 +57,46 @@ KOREA_2022 = Redirect("country-assessment", (2022, "KOR"))
 ANNEX_FORMATS = ("html", "pdf", "docx", "json", "md")
 
 
+def _failed_task():
+    from django.utils import timezone
+
+    from assessments.models import FailedTask
+
+    return FailedTask.objects.create(
+        task_path="assessments.background.tasks.check_links",
+        args_kwargs={"args": [[]], "kwargs": {}},
+        backend="default",
+        result_id=f"matrix-{FailedTask.objects.count()}",
+        exception_class="builtins.OSError",
+        traceback="OSError: network down",
+        failed_at=timezone.now(),
+    )
+
+
+def _release(world: World):
+    import datetime
+
+    from assessments.models import ScheduledRelease
+
+    return ScheduledRelease.objects.create(
+        cycle=world.korea_2025.cycle,
+        publish_at=datetime.datetime(2031, 1, 1, tzinfo=datetime.UTC),
+        created_by=world.users["editor"],
+    )
+
+
+def _queued_task():
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        args_kwargs={"args": [[]], "kwargs": {}},
+        task_path="assessments.background.tasks.check_links",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
+
 def _version(year: int, slug: str) -> Callable[[World], dict]:
     """The editor form's hidden version of an item, read inside the request's transaction."""
 
@@ -525,6 +565,35 @@ URLS: dict[str, list[Case]] = {
             label="not approved: refused with a message",
         ),
     ],
+    # Background work (assessments/background): health for load balancers, failed tasks for admins, releases.
+    "healthz": [Case(PUBLIC)],
+    "readyz": [Case(PUBLIC)],
+    "failed-tasks": [Case(ADMINS)],
+    "failed-task-retry": [
+        Case(GET_ON_POST_ONLY, params=lambda world: {"pk": _failed_task().pk}),
+        Case(
+            expect(LOGIN, 403, 403, 403, 403, back_to("failed-tasks")),
+            params=lambda world: {"pk": _failed_task().pk},
+            method="post",
+        ),
+    ],
+    "releases": [
+        Case(EDITORS),
+        Case(
+            expect(LOGIN, 403, 403, 403, back_to("releases"), back_to("releases")),
+            method="post",
+            data=lambda world: {"cycle": 2025, "publish_at": "2031-01-01T09:00"},
+            label="schedule the 2025 cycle",
+        ),
+    ],
+    "release-cancel": [
+        Case(GET_ON_POST_ONLY, params=lambda world: {"pk": _release(world).pk}),
+        Case(
+            expect(LOGIN, 403, 403, 403, back_to("releases"), back_to("releases")),
+            params=lambda world: {"pk": _release(world).pk},
+            method="post",
+        ),
+    ],
     "annex-draft": [
         *[Case(DRAFTS, params=korea(2025, fmt=fmt), label=fmt) for fmt in ("html", "json", "md")],
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022, fmt="html"), label="nobody assigned"),
@@ -696,6 +765,32 @@ URLS: dict[str, list[Case]] = {
         Case(PUBLIC, params=lambda world: {"uidb64": "MQ", "token": "bad-token"}, label="invalid link")
     ],
     "password_reset_complete": [Case(PUBLIC)],
+    # django-tasks-db's read-only admin of the task queue: admins only (editors hold no right on it).
+    "admin:django_tasks_database_dbtaskresult_changelist": [
+        Case(expect(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200))
+    ],
+    "admin:django_tasks_database_dbtaskresult_change": [
+        Case(
+            expect(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
+            params=lambda world: {"object_id": _queued_task().pk},
+        )
+    ],
+    "admin:django_tasks_database_dbtaskresult_history": [
+        Case(
+            expect(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200),
+            params=lambda world: {"object_id": _queued_task().pk},
+        )
+    ],
+    # Only the task backend writes queue rows: nobody adds or deletes them in the admin.
+    "admin:django_tasks_database_dbtaskresult_add": [
+        Case(expect(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 403))
+    ],
+    "admin:django_tasks_database_dbtaskresult_delete": [
+        Case(
+            expect(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 403),
+            params=lambda world: {"object_id": _queued_task().pk},
+        )
+    ],
     # Django admin pages that are not per model (those are in RULES)
     "admin:index": [Case(expect(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200))],
     "admin:login": [Case(expect(200, 200, 200, 200, Redirect("admin:index"), Redirect("admin:index")))],

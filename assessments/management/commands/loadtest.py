@@ -88,6 +88,19 @@ def _stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+def _wait_for_files(timeout: float) -> float:
+    """Wait until the task worker has stored every format of every published edition; seconds waited."""
+    from assessments.background.files import editions_missing_files
+
+    started = time.perf_counter()
+    while any(True for _ in editions_missing_files()):
+        if time.perf_counter() - started > timeout:
+            raise CommandError(f"the task worker did not render every published file within {timeout:.0f} s")
+        time.sleep(2)
+        connection.close()
+    return time.perf_counter() - started
+
+
 def _terminated(signum, frame):
     raise KeyboardInterrupt  # so that the server is stopped on `kill` as on Ctrl-C
 
@@ -111,13 +124,36 @@ class Command(BaseCommand):
             "annex, with a cold export cache)",
         )
         parser.add_argument("--access-log", help="gunicorn access log with each request's time in ms (for diagnosis)")
+        parser.add_argument(
+            "--target",
+            choices=["embedded", "cluster"],
+            default="embedded",
+            help="embedded: start gunicorn and a task worker here (database queue); cluster: load the running "
+            "`make cluster` (nginx on --port, e.g. 8102) and start nothing",
+        )
+        parser.add_argument(
+            "--files-timeout", type=float, default=900, help="seconds to wait for the worker to render every file"
+        )
 
     def handle(
-        self, *args, port, workers, threads, users, spawn_rate, run_time, csv, download_annexes, access_log, **options
+        self,
+        *args,
+        port,
+        workers,
+        threads,
+        users,
+        spawn_rate,
+        run_time,
+        csv,
+        download_annexes,
+        access_log,
+        target,
+        files_timeout,
+        **options,
     ):
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: the figures will not be those of production (use r2p.settings.loadtest).")
-        if not _port_free(port):
+        if target == "embedded" and not _port_free(port):
             raise CommandError(f"{HOST}:{port} is in use; pass --port with a free one")
         signal.signal(signal.SIGTERM, _terminated)
         Path(csv).parent.mkdir(parents=True, exist_ok=True)
@@ -154,15 +190,30 @@ class Command(BaseCommand):
             "--only-summary",
             "--loglevel=WARNING",
         ]
-        server = None
+        server = worker = None
         try:
-            server = subprocess.Popen(gunicorn, cwd=settings.BASE_DIR)
-            _wait_until_answering(f"{base_url}/", server, timeout=30)
+            if target == "embedded":
+                server = subprocess.Popen(gunicorn, cwd=settings.BASE_DIR)
+                worker = subprocess.Popen(
+                    [sys.executable, "manage.py", "r2p_worker"],
+                    cwd=settings.BASE_DIR,
+                    stdout=(Path(settings.VAR_DIR) / "worker.log").open("w"),
+                    stderr=subprocess.STDOUT,
+                )
+                _wait_until_answering(f"{base_url}/", server, timeout=120)
+            started = time.perf_counter()
+            waited = _wait_for_files(files_timeout)
+            self.stdout.write(
+                f"Files: every published edition's files rendered by the task worker and stored ({waited:.0f} s "
+                "waited after publishing), as a release does before the public sees the link"
+            )
             started = time.perf_counter()
             files, annexes = _warm_up(base_url, workers, download_annexes)
             self.stdout.write(
-                f"Server: gunicorn, {workers} workers × {threads} thread(s) on {base_url} "
-                f"({connection.vendor}: {connection.settings_dict['NAME']}); log {log}"
+                f"Server: {'gunicorn, ' + str(workers) + ' workers' if target == 'embedded' else 'make cluster'} "
+                f"× {threads} thread(s) on {base_url} "
+                f"({connection.vendor}: {connection.settings_dict['NAME']}; tasks: {settings.R2P_TASKS_BACKEND}); "
+                f"log {log}"
             )
             self.stdout.write(
                 f"Warm-up: {files} published files of the {annexes} most read annexes in the export cache "
@@ -178,6 +229,7 @@ class Command(BaseCommand):
             raise CommandError("interrupted") from None
         finally:
             _stop(server)
+            _stop(worker)
         try:
             summary = summary_read(csv)
         except (OSError, ValueError) as missing:
