@@ -19,17 +19,41 @@ def demo(request, db, demo_snapshot):
     return demo_for(request, demo_snapshot)
 
 
-def demo_for(request, snapshot):
+@pytest.fixture(scope="session")
+def demo_unpublished_snapshot(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return demo_snapshot_take(publish=False)
+
+
+@pytest.fixture
+def korea_unpublished(request, db, demo_unpublished_snapshot) -> CountryAssessment:
+    """The demo archive without Korea 2022 published (every item approved)."""
+    demo_for(request, demo_unpublished_snapshot, publish=False)
+    return CountryAssessment.objects.select_related("country", "cycle__previous").get(
+        country__code="KOR", cycle__year=2022
+    )
+
+
+def demo_for(request, snapshot, *, publish: bool = True):
     """The snapshot's rows; a test that commits (transactional) loads the demo itself, since the database was
     flushed and migrated again around it (content types and permissions get new ids)."""
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        from unittest import mock
+
         import time_machine
 
         from assessments.demo.loader import demo_load
+        from assessments.services.publishing import publish_blockers
         from tests.demo_snapshot import DEMO_LOADED_AT
 
-        with time_machine.travel(DEMO_LOADED_AT, tick=True):
+        with (
+            time_machine.travel(DEMO_LOADED_AT, tick=True),
+            mock.patch(
+                "assessments.demo.loader.publish_blockers",
+                (lambda country_assessment: ["not in this test"]) if not publish else publish_blockers,
+            ),
+        ):
             return demo_load()
     return demo_snapshot_restore(snapshot)
 

@@ -6,9 +6,6 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from assessments.demo.loader import demo_load
-from assessments.models import CountryAssessment
-
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BACKENDS = ["database", pytest.param("rq", marks=pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL not set"))]
 
@@ -56,17 +53,6 @@ def queue(request, settings) -> Queue:
         django_rq.get_connection("default").flushdb()
     settings.R2P_TASKS_BACKEND = name
     return Queue(name)
-
-
-@pytest.fixture
-def korea_unpublished(db, monkeypatch) -> CountryAssessment:
-    """The demo archive without Korea 2022 published (every item approved)."""
-    with monkeypatch.context() as patch:
-        patch.setattr("assessments.demo.loader.publish_blockers", lambda country_assessment: ["not in this test"])
-        demo_load()
-    return CountryAssessment.objects.select_related("country", "cycle__previous").get(
-        country__code="KOR", cycle__year=2022
-    )
 
 
 @pytest.fixture

@@ -97,7 +97,7 @@ def test_an_annex_that_fails_to_render_is_not_published(
     assert not EditionFile.objects.exists()
 
 
-def test_schedule_rules(korea_unpublished, korea_2022, editor):
+def test_schedule_rules(korea_unpublished, editor):
     with time_machine.travel(NOW, tick=False):
         with pytest.raises(ValidationError, match="future"):
             release_schedule(cycle=korea_unpublished.cycle, publish_at=NOW, user=editor)

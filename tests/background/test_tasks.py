@@ -106,7 +106,8 @@ def test_item_notifications_are_sent_once_per_event(queue, korea_2025, django_ca
 
 
 def test_link_check_task_records_status(queue, demo, monkeypatch):
-    monkeypatch.setattr("assessments.services.links._request", lambda url, method, timeout: 200)
+    # The checker's own request is replaced (the address check before it is tested in tests/security).
+    monkeypatch.setattr("assessments.services.links._follow", lambda url, method, deadline: 200)
     source = Source.objects.exclude(url="").first()
     tasks.check_links.enqueue(source_ids=[source.pk])
     queue.run()
