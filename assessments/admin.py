@@ -24,8 +24,8 @@ from assessments.models import (
     Source,
     ThematicArea,
 )
-from assessments.services.assignments import assignment_create, assignment_delete, assignment_problem
-from assessments.services.items import country_assessment_create
+from assessments.workflow.assignments import assignment_create, assignment_delete, assignment_problem
+from assessments.workflow.items import country_assessment_create
 
 
 class ThematicAreaInline(admin.TabularInline):
@@ -231,7 +231,7 @@ class EditionAdmin(ScopedHistoryAdmin):
     readonly_fields = [field.name for field in Edition._meta.fields]
 
     def has_add_permission(self, request):
-        return False  # editions are made by publishing (assessments.services.publishing.annex_publish)
+        return False  # editions are made by publishing (assessments.publishing.services.annex_publish)
 
     def has_change_permission(self, request, obj=None):
         return False  # a published edition never changes

@@ -7,5 +7,5 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "R2P assessments"
 
     def ready(self) -> None:
-        from assessments import security  # noqa: F401  (connects the login signal receiver)
+        from assessments.accounts import security  # noqa: F401  (connects the login signal receiver)
         from assessments.background import failures  # noqa: F401  (keeps failed tasks for the staff page)

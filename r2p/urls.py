@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments.views.accounts import ThrottledPasswordResetView
+from assessments.accounts.views import ThrottledPasswordResetView
 
 admin.site.site_header = "r2p administration"
 admin.site.site_title = "r2p admin"

@@ -44,7 +44,7 @@ def demo_for(request, snapshot, *, publish: bool = True):
         import time_machine
 
         from assessments.demo.loader import demo_load
-        from assessments.services.publishing import publish_blockers
+        from assessments.publishing.services import publish_blockers
         from tests.demo_snapshot import DEMO_LOADED_AT
 
         with (

@@ -3,10 +3,10 @@
 import factory
 from django.contrib.auth.models import Group, User
 
+from assessments.accounts.services import roles_ensure
+from assessments.framework.services import framework_load
 from assessments.models import Country, CountryAssessment, Cycle, Source
-from assessments.services.accounts import roles_ensure
-from assessments.services.framework import framework_load
-from assessments.services.items import country_assessment_create
+from assessments.workflow.items import country_assessment_create
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -95,7 +95,7 @@ def make_edition(country_assessment: CountryAssessment, snapshot: dict | None = 
 
     from assessments.models import Edition
     from assessments.publishing.annex import content_hash
-    from assessments.services.publishing import annex_publish
+    from assessments.publishing.services import annex_publish
 
     user = user or UserFactory(username="test-publisher", role="Editor")
     number = country_assessment.editions.count() + 1

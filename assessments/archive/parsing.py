@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from assessments.models.framework import Rating, Trend
+from assessments.framework.models import Rating, Trend
 
 from .document import ParsedAnnex, ParsedRow
 from .footnotes import SourceMatcher, footnotes_to_citations

@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from assessments.citations.sources import source_fields_from_csl
+from assessments.framework.models import MAX_POINTS, RATING_POINTS
+from assessments.framework.scoring import derive_trend, score_from_points, score_from_ratings
 from assessments.models import (
     Country,
     CountryAssessment,
@@ -17,12 +20,9 @@ from assessments.models import (
     Source,
     Trend,
 )
-from assessments.models.framework import MAX_POINTS, RATING_POINTS
-from assessments.services.content import ContentChange, WriteKind, items_content_write
-from assessments.services.items import country_assessment_create
-from assessments.services.permissions import can_import_archive
-from assessments.services.scoring import derive_trend, score_from_points, score_from_ratings
-from assessments.services.sources import source_fields_from_csl
+from assessments.workflow.content import ContentChange, WriteKind, items_content_write
+from assessments.workflow.items import country_assessment_create
+from assessments.workflow.permissions import can_import_archive
 
 from .convert import bytes_to_text, file_to_text
 from .document import ParsedAnnex
@@ -282,7 +282,7 @@ def published_at_from(value: datetime.date | datetime.datetime | str | None) -> 
 
 def archive_publish(*, country_assessment: CountryAssessment, user, published_on, file_name: str) -> Edition:
     """Publish the imported annex as edition v1 carrying its original publication date."""
-    from assessments.services.publishing import annex_publish
+    from assessments.publishing.services import annex_publish
 
     return annex_publish(
         country_assessment=country_assessment,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.models import CountryAssessment, Cycle, Edition, ReleaseStatus, ScheduledRelease
 from assessments.publishing.annex import annex_build
 from assessments.publishing.html import annex_body_html
-from assessments.services.publishing import annex_publish, can_publish, publish_blockers
+from assessments.publishing.services import annex_publish, can_publish, publish_blockers
 
 from .files import edition_files_prepare
 from .retry import enqueue, enqueue_on_commit

@@ -33,8 +33,8 @@ def render_edition_file(edition_id: int, fmt: str) -> dict:
 @task()
 @retrying()
 def send_item_notification(item_id: int, event: str, actor_id: int, note: str = "", key: str = "") -> int:
-    """Email the people an item event concerns (assessments.services.notifications), once per `key`."""
-    from assessments.services.notifications import notify_item_event
+    """Email the people an item event concerns (assessments.workflow.notifications), once per `key`."""
+    from assessments.workflow.notifications import notify_item_event
 
     marker = f"r2p:notification-sent:{key}" if key else ""
     if marker and not cache.add(marker, 1, SENT_MARKER_SECONDS):
@@ -52,8 +52,8 @@ def send_item_notification(item_id: int, event: str, actor_id: int, note: str = 
 @task()
 @retrying(attempts=2, backoff=300)
 def check_links(source_ids: list[int] | None = None, concurrency: int = 8, timeout: float = 10.0) -> dict:
-    """Check cited URLs (assessments.services.links) and record each source's status; safe to repeat."""
-    from assessments.services.links import links_check
+    """Check cited URLs (assessments.citations.links) and record each source's status; safe to repeat."""
+    from assessments.citations.links import links_check
 
     sources = Source.objects.filter(pk__in=source_ids).exclude(url="") if source_ids is not None else None
     report = links_check(sources=sources, concurrency=concurrency, timeout=timeout)

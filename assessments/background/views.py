@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.models import CountryAssessment, Cycle, FailedTask, FailedTaskStatus, ScheduledRelease
-from assessments.services.publishing import can_publish
+from assessments.publishing.services import can_publish
 
 from .failures import can_manage_tasks, failed_task_retry
 from .releases import release_cancel, release_schedule

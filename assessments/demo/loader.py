@@ -9,6 +9,9 @@ import yaml
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from assessments.accounts.services import demo_users_ensure
+from assessments.citations.sources import source_fields_from_csl
+from assessments.framework.services import countries_sync, cycle_create
 from assessments.method.demo import method_demo_ensure
 from assessments.models import (
     Assignment,
@@ -20,13 +23,10 @@ from assessments.models import (
     Source,
     Trend,
 )
+from assessments.publishing.services import annex_publish, publish_blockers
 from assessments.search.services import search_index_update
-from assessments.services.accounts import demo_users_ensure
-from assessments.services.content import ContentChange, WriteKind, items_content_write
-from assessments.services.framework import countries_sync, cycle_create
-from assessments.services.items import country_assessment_create
-from assessments.services.publishing import annex_publish, publish_blockers
-from assessments.services.sources import source_fields_from_csl
+from assessments.workflow.content import ContentChange, WriteKind, items_content_write
+from assessments.workflow.items import country_assessment_create
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REASON = "demo load"

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import CountryAssessment
-from assessments.services import permissions
+from assessments.workflow import permissions
 
 ADMIN_REASON = "changed in admin"
 

@@ -18,10 +18,10 @@ from assessments.models import (
     Source,
     Trend,
 )
-from assessments.services import permissions
-from assessments.services.content import ContentChange, WriteKind, content_after, items_content_write
-from assessments.services.items import country_assessment_create
-from assessments.services.previous import previous_cycle_items
+from assessments.workflow import permissions
+from assessments.workflow.content import ContentChange, WriteKind, content_after, items_content_write
+from assessments.workflow.items import country_assessment_create
+from assessments.workflow.previous import previous_cycle_items
 
 from .formats import FileError, LoadedFile, read_dataset
 from .report import ERROR, NEW, SKIP, UNEXPECTED_FAILURE, UPDATE, ImportReport, RowReport

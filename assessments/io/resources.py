@@ -31,9 +31,9 @@ from assessments.models import (
     Trend,
 )
 from assessments.search.services import search_index_update
-from assessments.services.assignments import assignment_create, assignment_problem
-from assessments.services.content import ContentChange, WriteKind, items_content_write
-from assessments.services.items import citations_resolve, country_assessment_create
+from assessments.workflow.assignments import assignment_create, assignment_problem
+from assessments.workflow.content import ContentChange, WriteKind, items_content_write
+from assessments.workflow.items import citations_resolve, country_assessment_create
 
 from .formats import FileError, LoadedFile, normalise_headers
 from .indicators import import_indicator_dataset, import_reason

@@ -1,7 +1,7 @@
 """The indicator-assessment file format: reading one row's cells, and what importing it changes.
 
 Shared by the fast import path (services) and the row-by-row django-import-export resource, so both describe
-the same change. The change itself is written by the one content service (assessments.services.content), whose
+the same change. The change itself is written by the one content service (assessments.workflow.content), whose
 rules the plan mirrors: changed content lands as a draft; an archive import (admins) lands it approved, recorded
 as imported. The status column of an export is read and never applied.
 """

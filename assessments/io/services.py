@@ -15,7 +15,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from assessments.models import CountryAssessment
-from assessments.services.permissions import is_editor
+from assessments.workflow.permissions import is_editor
 
 from .formats import FORMATS, FileError, LoadedFile, read_dataset
 from .indicators import RESOURCE_NAME as INDICATOR_ASSESSMENTS

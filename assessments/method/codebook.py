@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from assessments.models import Cycle, Indicator, Rating
-from assessments.services import permissions
+from assessments.workflow import permissions
 
 from .models import LEVEL_FIELDS, IndicatorGuidance
 

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessments.framework.models import Indicator, Rating
 from assessments.history.records import ChangeOnlyHistoricalRecords
-from assessments.models.assessment import AssessmentItem
-from assessments.models.framework import Indicator, Rating
+from assessments.workflow.models.assessment import AssessmentItem
 
 LEVEL_FIELDS = ("very_strong", "strong", "fair", "weak", "very_weak")  # Rating values, strongest first
 

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from assessments.citations.syntax import extract_citations
 from assessments.models import AssessmentItem, ItemKind, Rating, Source
-from assessments.services import permissions
-from assessments.services.previous import PreviousCycle, previous_cycle_item
+from assessments.workflow import permissions
+from assessments.workflow.previous import PreviousCycle, previous_cycle_item
 
 from .evidence import in_coverage_period, source_issued
 from .models import RatingChangeWaiver

@@ -12,8 +12,8 @@ from django.views import View
 
 from assessments.models import AssessmentItem, Cycle, Indicator, ItemKind, Rating
 from assessments.overview.staff import visible_assessments
-from assessments.services import permissions
-from assessments.views.workflow import ItemActionView
+from assessments.workflow import permissions
+from assessments.workflow.views import ItemActionView
 
 from .calibration import SORTS, calibration_rows, consistency_report, filter_and_sort
 from .codebook import (

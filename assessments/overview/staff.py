@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from assessments.framework.scoring import ScoreSummary, assessment_scores, derive_trend
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -17,8 +18,7 @@ from assessments.models import (
     Indicator,
     ItemKind,
 )
-from assessments.services.permissions import is_editor
-from assessments.services.scoring import ScoreSummary, assessment_scores, derive_trend
+from assessments.workflow.permissions import is_editor
 
 from .grid import Cell, Column, Distribution, Heatmap, Row, area_groups, distributions
 

@@ -15,10 +15,10 @@ from django.conf import settings
 
 from assessments.citations.render import render_annex
 from assessments.citations.syntax import extract_citations
+from assessments.framework.scoring import assessment_score
 from assessments.method.rationale import annex_rating_changes
 from assessments.models import AssessmentItem, CountryAssessment, ItemKind, Rating, Source, Trend
 from assessments.rendering import markdown_to_safe_html
-from assessments.services.scoring import assessment_score
 
 SNAPSHOT_FORMAT = "r2p-annex/1"
 

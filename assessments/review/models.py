@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from assessments.framework.models import Rating
 from assessments.history.records import ChangeOnlyHistoricalRecords
-from assessments.models.assessment import AssessmentItem
-from assessments.models.framework import Rating
+from assessments.workflow.models.assessment import AssessmentItem
 
 
 class SuggestionStatus(models.TextChoices):

@@ -1,7 +1,7 @@
 """Who may suggest and decide suggestions (built on `services.permissions`; the lead may move these there)."""
 
 from assessments.models import AssessmentItem, ItemStatus
-from assessments.services import permissions
+from assessments.workflow import permissions
 
 
 def can_suggest_item(user, item: AssessmentItem) -> bool:

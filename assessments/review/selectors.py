@@ -148,7 +148,7 @@ def last_reviewed_version(item: AssessmentItem, user) -> int | None:
 def review_context(item: AssessmentItem, user, notes: str | None = None) -> dict:
     """What the editor and the thread partial need of the review feature (two queries: comments, suggestions)."""
     from assessments.review import rights
-    from assessments.services import permissions
+    from assessments.workflow import permissions
 
     threads = threads_for(item, notes)
     return {

@@ -14,9 +14,9 @@ from assessments.review.anchors import anchor_in
 from assessments.review.merge import Merge, merge
 from assessments.review.selectors import notes_at_version, open_thread_count, reviewer_acted_since_submission
 from assessments.review.suggestions import rebase
-from assessments.services import permissions
-from assessments.services.comments import comment_create
-from assessments.services.workflow import EditConflict, WorkflowError, item_approve, item_update
+from assessments.workflow import permissions
+from assessments.workflow.comments import comment_create
+from assessments.workflow.services import EditConflict, WorkflowError, item_approve, item_update
 
 
 def conflict_merge(theirs: AssessmentItem, *, expected_version: int, mine: str) -> Merge | None:

@@ -26,10 +26,10 @@ from assessments.review.services import (
     suggestions_accept_all,
     thread_create,
 )
-from assessments.services import permissions
-from assessments.services.comments import comment_reopen
-from assessments.services.workflow import WorkflowError
-from assessments.views.workflow import ItemActionView, ItemMixin
+from assessments.workflow import permissions
+from assessments.workflow.comments import comment_reopen
+from assessments.workflow.services import WorkflowError
+from assessments.workflow.views import ItemActionView, ItemMixin
 
 
 class ThreadsMixin(ItemActionView):
@@ -37,7 +37,7 @@ class ThreadsMixin(ItemActionView):
         if not request.htmx:
             return self.back("#comments")
         context = {"item": self.item, "can_comment": True, **review_context(self.item, request.user)}
-        return TemplateResponse(request, "assessments/_comments.html", context)
+        return TemplateResponse(request, "workflow/_comments.html", context)
 
     def comment(self, pk: int) -> Comment:
         comment = get_object_or_404(Comment, pk=pk, item=self.item)

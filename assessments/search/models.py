@@ -9,12 +9,13 @@ rating of a draft) are read through the item at query time, so a transition neve
 from django.db import models
 from django.db.models import Q
 
+from assessments.citations.models import Source
+from assessments.framework.models import Indicator, Rating
+from assessments.publishing.models import Edition
+
 # From the modules, not the package: assessments.models imports this module while it is being imported.
-from assessments.models.assessment import AssessmentItem, CountryAssessment
-from assessments.models.citations import Source
-from assessments.models.framework import Indicator, Rating
-from assessments.models.publishing import Edition
-from assessments.models.workflow import Comment
+from assessments.workflow.models.assessment import AssessmentItem, CountryAssessment
+from assessments.workflow.models.review import Comment
 
 
 class DocumentKind(models.TextChoices):

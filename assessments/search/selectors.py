@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from assessments.models import ItemStatus, Rating
-from assessments.services.permissions import visible_assessment_ids
+from assessments.workflow.permissions import visible_assessment_ids
 
 from .backends import Hit, engine
 from .models import DocumentKind, SearchDocument

@@ -27,7 +27,7 @@ def link_result_visible(source, user) -> bool:
     status), which they could get themselves; a failure's detail (refused address, connection error) tells
     something about networks they cannot reach, so it is shown to editors only.
     """
-    from assessments.services.permissions import is_admin, is_editor
+    from assessments.workflow.permissions import is_admin, is_editor
 
     if user is not None and (is_editor(user) or is_admin(user)):
         return True

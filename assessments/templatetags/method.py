@@ -4,7 +4,7 @@ from django import template
 
 from assessments.method.evidence import NO_SOURCES, assessment_freshness, in_coverage_period, source_issued
 from assessments.method.rationale import rating_changed, rationale_sources
-from assessments.services.permissions import is_editor
+from assessments.workflow.permissions import is_editor
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from assessments.models import Rating
 from assessments.publishing.exports import FORMATS
-from assessments.services.publishing import can_preview_draft, can_publish, publish_blockers, publish_warnings
+from assessments.publishing.services import can_preview_draft, can_publish, publish_blockers, publish_warnings
 
 register = template.Library()
 

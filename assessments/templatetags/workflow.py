@@ -23,7 +23,7 @@ def item_url(item: AssessmentItem, name: str, **kwargs) -> str:
     return reverse(name, args=[assessment.cycle.year, assessment.country.code, item.slug, *kwargs.values()])
 
 
-@register.inclusion_tag("assessments/_progress_bar.html")
+@register.inclusion_tag("workflow/_progress_bar.html")
 def progress_bar(total: int, approved=0, in_review=0, changes_requested=0, drafted=0, label="indicators"):
     """A stacked bar drawn as SVG (its widths are attributes, which the CSP allows, not inline styles)."""
     counts = {"approved": approved, "in_review": in_review, "changes_requested": changes_requested, "drafted": drafted}

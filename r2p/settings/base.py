@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "assessments",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -36,14 +37,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "assessments.middleware.QueryStringGuardMiddleware",
+    "assessments.accounts.middleware.QueryStringGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "assessments.middleware.SessionTimeoutMiddleware",
+    "assessments.accounts.middleware.SessionTimeoutMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so a lockout response is produced after authentication has been attempted.
     "axes.middleware.AxesMiddleware",
@@ -165,7 +166,7 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "r2p <r2p@localhost>")
 
 # Sessions: idle timeout (SESSION_COOKIE_AGE, renewed at most once a minute by
-# assessments.middleware.SessionTimeoutMiddleware) within an absolute cap from login.
+# assessments.accounts.middleware.SessionTimeoutMiddleware) within an absolute cap from login.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 R2P_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("R2P_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 12))
 R2P_SESSION_REFRESH_SECONDS = 60
@@ -183,7 +184,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address: REMOTE_ADDR, or the address R2P_PROXY_COUNT trusted proxies put in X-Forwarded-For.
-AXES_CLIENT_IP_CALLABLE = "assessments.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "assessments.accounts.security.client_ip"
 R2P_PROXY_COUNT = int(os.environ.get("R2P_PROXY_COUNT", "0"))
 
 # django-simple-history: the admin shows history only to users with the model's view permission.

@@ -1,11 +1,11 @@
 import pytest
 from django.db import transaction
 
+from assessments.accounts.services import demo_users_ensure
 from assessments.demo.loader import demo_load
+from assessments.framework.services import countries_sync, cycle_create
 from assessments.models import Country, CountryAssessment, Cycle, Edition
 from assessments.publishing.exports import edition_export
-from assessments.services.accounts import demo_users_ensure
-from assessments.services.framework import countries_sync, cycle_create
 
 REFERENCE = "/work/shared/reference/annex-2022-republic-of-korea.txt"
 

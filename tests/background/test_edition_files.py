@@ -11,7 +11,7 @@ from assessments.background import files as edition_files
 from assessments.background.reconcile import reconcile
 from assessments.models import Edition, EditionFile
 from assessments.publishing.exports import FORMATS
-from assessments.services.publishing import annex_publish
+from assessments.publishing.services import annex_publish
 
 
 def download_url(fmt: str, number: int = 1) -> str:

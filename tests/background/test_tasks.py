@@ -27,7 +27,7 @@ def test_backoff_grows():
 
 
 def test_a_failing_task_is_retried_later_then_kept_as_failed(queue, demo, monkeypatch):
-    monkeypatch.setattr("assessments.services.links.links_check", flaky_links_check)
+    monkeypatch.setattr("assessments.citations.links.links_check", flaky_links_check)
     CALLS["n"] = 0
     start = timezone.now()
     tasks.check_links.enqueue(source_ids=[])
@@ -84,7 +84,7 @@ def test_admins_see_failed_tasks_and_retry_them(
 
 
 def test_the_failure_of_the_last_attempt_is_recorded_on_the_immediate_backend(demo, monkeypatch):
-    monkeypatch.setattr("assessments.services.links.links_check", flaky_links_check)
+    monkeypatch.setattr("assessments.citations.links.links_check", flaky_links_check)
     result = tasks.check_links.enqueue(source_ids=[])  # retried at once here (no defer), then failed
     assert result.status == "SUCCESSFUL"  # the first attempt handed over to its retry
     assert FailedTask.objects.filter(task_path__endswith="check_links").count() == 1
@@ -107,7 +107,7 @@ def test_item_notifications_are_sent_once_per_event(queue, korea_2025, django_ca
 
 def test_link_check_task_records_status(queue, demo, monkeypatch):
     # The checker's own request is replaced (the address check before it is tested in tests/security).
-    monkeypatch.setattr("assessments.services.links._follow", lambda url, method, deadline: 200)
+    monkeypatch.setattr("assessments.citations.links._follow", lambda url, method, deadline: 200)
     source = Source.objects.exclude(url="").first()
     tasks.check_links.enqueue(source_ids=[source.pk])
     queue.run()

@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.bench import traffic
-from assessments.bench.dataset import dataset_publish
-from assessments.bench.loadtest import summary_lines, summary_read
 from assessments.models import Edition
+from benchmarks import traffic
+from benchmarks.dataset import dataset_publish
+from benchmarks.loadtest import summary_lines, summary_read
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 STATS_COLUMNS = [
@@ -154,7 +154,7 @@ def test_loadtest_refuses_a_port_in_use():
 def test_locustfile_refuses_any_host_but_127_0_0_1(tmp_path):
     # "localhost" is refused too; were it not, nothing listens on port 9 of the loopback anyway.
     result = subprocess.run(
-        [sys.executable, "-m", "locust", "-f", "assessments/bench/locustfile.py", "--host", "http://localhost:9"]
+        [sys.executable, "-m", "locust", "-f", "benchmarks/locustfile.py", "--host", "http://localhost:9"]
         + ["--headless", "--users", "1", "--run-time", "1s", "--csv", str(tmp_path / "locust")],
         cwd=BASE_DIR,
         capture_output=True,

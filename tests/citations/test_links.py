@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
+from assessments.citations import links
+from assessments.citations.links import check_url, links_check
 from assessments.models import Citation, Source
-from assessments.services import links
-from assessments.services.links import check_url, links_check
 from tests.factories import SourceFactory, make_country_assessment
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from assessments.citations.source_import import ImportFormatError, sources_export, sources_import
+from assessments.citations.sources import source_fields_from_csl, source_to_csl
 from assessments.models import Citation, Source
-from assessments.services.source_import import ImportFormatError, sources_export, sources_import
-from assessments.services.sources import source_fields_from_csl, source_to_csl
 from tests.factories import UserFactory
 
 DATA = Path(__file__).parents[1] / "data"

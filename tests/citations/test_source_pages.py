@@ -44,7 +44,7 @@ def test_source_detail_lists_every_citing_item(user_client, korea_2022, extra_ci
         item = korea_2022.items.get(indicator__code="BC-1")
         item.notes += " More.[@usdos-2022-south-korea, p. 9]"
         item.save()
-        from assessments.services.items import citations_sync
+        from assessments.workflow.items import citations_sync
 
         citations_sync(items=[item], reason="test")
     client = user_client("editor")
@@ -139,7 +139,7 @@ def test_merge_rewrites_notes_and_citations(user_client, korea_2022):
     item = korea_2022.items.get(indicator__code="DI-3")
     item.notes = item.notes.replace("@rsf-2022-south-korea]", "@hrw-dup, p. 2]")
     item.save()
-    from assessments.services.items import citations_sync
+    from assessments.workflow.items import citations_sync
 
     citations_sync(items=[item], reason="test")
     version = item.version

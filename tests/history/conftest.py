@@ -3,7 +3,7 @@ tests/conftest.py, built from the demo archive of the test session)."""
 
 import pytest
 
-from assessments.services.workflow import item_update
+from assessments.workflow.services import item_update
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments.history import timeline
+from assessments.history.revert import RevisionNotFound, item_revert
 from assessments.models import Citation
-from assessments.services.history import RevisionNotFound, item_revert
-from assessments.services.workflow import EditConflict, item_request_changes, item_submit
+from assessments.workflow.services import EditConflict, item_request_changes, item_submit
 from tests.factories import SourceFactory
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from assessments.history import timeline
 from assessments.history.activity import activity_queryset
 from assessments.models import AssessmentItem
-from assessments.services.comments import comment_create
-from assessments.services.workflow import item_approve, item_reopen, item_submit
+from assessments.workflow.comments import comment_create
+from assessments.workflow.services import item_approve, item_reopen, item_submit
 from tests.factories import CycleFactory, SourceFactory, UserFactory, make_country_assessment
 
 

@@ -2,11 +2,11 @@
 and none for objects it leaves unchanged."""
 
 from assessments.demo.loader import demo_load
+from assessments.history.revert import item_revert
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus, Source
-from assessments.services.comments import comment_create, comment_resolve
-from assessments.services.history import item_revert
-from assessments.services.items import citations_sync
-from assessments.services.workflow import item_approve, item_reopen, item_request_changes, item_submit
+from assessments.workflow.comments import comment_create, comment_resolve
+from assessments.workflow.items import citations_sync
+from assessments.workflow.services import item_approve, item_reopen, item_request_changes, item_submit
 from tests.factories import SourceFactory
 from tests.history.helpers import history_rows, new_rows
 

@@ -124,7 +124,7 @@ def test_an_import_never_approves(run_import, editor, admin, korea_2025):
 
 def test_an_import_into_an_item_in_review_sends_it_back_to_draft(run_import, editor, korea_2025, django_user_model):
     """Before: the reviewer approved words the researcher never submitted."""
-    from assessments.services.workflow import item_submit, item_update
+    from assessments.workflow.services import item_submit, item_update
 
     researcher = django_user_model.objects.get(username="researcher")
     item = korea_2025.items.get(indicator__code="BC-1")
@@ -237,7 +237,7 @@ def test_fast_path_queries_do_not_grow_with_rows(editor, korea_2025, django_asse
 
 
 def test_a_failure_while_writing_rolls_everything_back(editor, korea_2025, monkeypatch):
-    from assessments.services import content
+    from assessments.workflow import content
 
     def citations_sync_fails(**kwargs):
         raise RuntimeError("disk on fire")

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments.framework.services import cycle_create
 from assessments.method.codebook import codebook_csv, codebook_import, guidance_update, read_codebook_csv
 from assessments.method.models import IndicatorGuidance
 from assessments.models import Cycle, Indicator
 from assessments.publishing.annex import annex_build
-from assessments.services.framework import cycle_create
 
 
 def test_demo_gives_every_indicator_of_every_cycle_guidance(demo):
@@ -96,7 +96,7 @@ def test_public_methodology_and_open_data(korea_2022, client, django_assert_max_
 
 
 def test_annex_data_export_carries_rating_changes(korea_2025, covered_2025, people):
-    from assessments.services.workflow import item_update
+    from assessments.workflow.services import item_update
 
     item = korea_2025.items.get(indicator__code="BC-1")
     item_update(

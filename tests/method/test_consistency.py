@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.bench.dataset import dataset_build
 from assessments.method.calibration import consistency_report, key_sources
 from assessments.models import CountryAssessment, Cycle
+from benchmarks.dataset import dataset_build
 
 from .generate import KEYS, build_region, set_rating
 

@@ -13,7 +13,7 @@ from assessments.method.evidence import (
     assessment_freshness,
     freshness_warnings,
 )
-from assessments.services.workflow import item_update
+from assessments.workflow.services import item_update
 from tests.factories import SourceFactory
 
 

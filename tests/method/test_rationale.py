@@ -7,7 +7,7 @@ from django.urls import reverse
 from assessments.method.models import RatingChangeWaiver
 from assessments.method.rationale import method_submission_problems, rating_change_waive
 from assessments.models import ItemStatus
-from assessments.services.workflow import WorkflowError, item_submit, item_update
+from assessments.workflow.services import WorkflowError, item_submit, item_update
 from tests.factories import SourceFactory
 
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.framework.scoring import assessment_scores
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, CountryAssessment, ItemStatus, Rating
-from assessments.services.scoring import assessment_scores
 from tests.factories import UserFactory, make_country_assessment
 
 from .conftest import add_countries, fill

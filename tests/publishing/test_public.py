@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessments.demo.loader import demo_load
 from assessments.models import Country, Edition
-from assessments.services.publishing import annex_publish
+from assessments.publishing.services import annex_publish
 from tests.factories import make_country_assessment
 
 from .helpers import json_export

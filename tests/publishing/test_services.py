@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 
 from assessments.models import AssessmentItem, Citation, Edition, ItemStatus
-from assessments.models.publishing import EditionImmutable
 from assessments.publishing.annex import AnnexData, annex_build, content_hash
 from assessments.publishing.exports import FORMATS, annex_export, edition_export
-from assessments.services.items import citations_sync
-from assessments.services.publishing import annex_publish, can_preview_draft, publish_blockers
+from assessments.publishing.models import EditionImmutable
+from assessments.publishing.services import annex_publish, can_preview_draft, publish_blockers
+from assessments.workflow.items import citations_sync
 from tests.factories import UserFactory
 
 from .helpers import docx_footnotes
@@ -161,7 +161,7 @@ def test_citation_rows_untouched_by_publishing(korea_unpublished, editor):
 
 
 def test_blockers_link_to_the_items_to_fix(korea_unpublished, editor):
-    from assessments.services.workflow import item_reopen
+    from assessments.workflow.services import item_reopen
 
     item = korea_unpublished.items.get(indicator__code="BC-2")
     item_reopen(item=item, user=editor, reason="check")
@@ -183,7 +183,7 @@ def test_contradicting_trends_need_an_editors_reason(korea_unpublished, editor):
 def test_publish_confirmation_page_shows_what_changes(client, korea_unpublished, editor):
     from django.urls import reverse
 
-    from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
+    from assessments.workflow.services import item_approve, item_reopen, item_submit, item_update
     from tests.factories import UserFactory
 
     annex_publish(country_assessment=korea_unpublished, user=editor)

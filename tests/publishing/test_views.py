@@ -104,7 +104,7 @@ def test_legacy_assessment_has_no_draft(user_client, korea_unpublished):
 
 
 def test_country_page_queries_do_not_grow_with_editions(user_client, korea_unpublished, django_assert_num_queries):
-    from assessments.services.publishing import annex_publish
+    from assessments.publishing.services import annex_publish
 
     client = user_client("editor")
     client.get(korea_unpublished.get_absolute_url())

@@ -17,8 +17,8 @@ from assessments.review.services import (
     suggestions_accept_all,
     thread_create,
 )
-from assessments.services.comments import comment_reopen, comment_resolve
-from assessments.services.workflow import WorkflowError, item_request_changes, item_submit
+from assessments.workflow.comments import comment_reopen, comment_resolve
+from assessments.workflow.services import WorkflowError, item_request_changes, item_submit
 from tests.workflow.conftest import drafted, fresh, in_review
 
 NOTES = "The State has ratified the Rome Statute.\n\nElections are held regularly and are broadly fair."

@@ -9,7 +9,7 @@ from django.urls import reverse
 from assessments.models import Comment, ItemStatus, Suggestion
 from assessments.review.anchors import anchor_in
 from assessments.review.services import thread_create
-from assessments.services.workflow import item_request_changes, item_submit
+from assessments.workflow.services import item_request_changes, item_submit
 from tests.workflow.conftest import drafted, fresh
 from tests.workflow.test_queries import EDITOR_QUERIES
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from assessments.models import AssessmentItem
-from assessments.services.workflow import item_update
+from assessments.workflow.services import item_update
 from tests.factories import UserFactory
 
 

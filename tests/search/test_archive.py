@@ -1,4 +1,4 @@
-"""Search over the 40-country archive (assessments/bench/dataset.py): the expected items come first, filters
+"""Search over the 40-country archive (benchmarks/dataset.py): the expected items come first, filters
 narrow, drafts stay with the people who may see them. One test, since building the archive takes a while."""
 
 import pytest
@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.bench.dataset import dataset_build
 from assessments.models import AssessmentItem, ItemStatus
 from assessments.search.models import DocumentKind
 from assessments.search.selectors import SearchFilters, search_public, search_staff
-from assessments.services.workflow import item_update
+from assessments.workflow.services import item_update
+from benchmarks.dataset import dataset_build
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

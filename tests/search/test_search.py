@@ -5,13 +5,13 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.citations.sources import source_create, source_merge, source_update
 from assessments.models import AssessmentItem, Comment, Edition, Source
 from assessments.search.backends import MARK_END, MARK_START
 from assessments.search.highlight import marked_html
 from assessments.search.models import DocumentKind, SearchDocument
 from assessments.search.selectors import SearchFilters, search_public, search_sources, search_staff
-from assessments.services.comments import comment_create
-from assessments.services.sources import source_create, source_merge, source_update
+from assessments.workflow.comments import comment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -132,14 +132,14 @@ def test_the_index_follows_every_write(demo, korea_2025, write_notes):
 
 
 def test_a_new_edition_replaces_the_old_in_the_public_search(demo, korea_2022):
-    from assessments.services.publishing import annex_publish
-    from assessments.services.workflow import item_approve, item_reopen, item_submit
+    from assessments.publishing.services import annex_publish
+    from assessments.workflow.services import item_approve, item_reopen, item_submit
 
     editor, admin = User.objects.get(username="editor"), User.objects.get(username="admin")
     item = item_of(korea_2022, "UN-6")
     item_reopen(item=item, user=editor, reason="correction")
     item.refresh_from_db()
-    from assessments.services.workflow import item_update
+    from assessments.workflow.services import item_update
 
     item = item_update(item=item, user=editor, expected_version=item.version, notes="Now supports the Okapiword.")
     item_submit(item=item, user=editor)

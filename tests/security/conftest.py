@@ -14,9 +14,9 @@ from django.db import models
 from django.test import Client
 
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition, Source
-from assessments.services.comments import comment_create
-from assessments.services.publishing import annex_publish
-from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
+from assessments.publishing.services import annex_publish
+from assessments.workflow.comments import comment_create
+from assessments.workflow.services import item_approve, item_reopen, item_submit, item_update
 from tests.factories import UserFactory
 
 ROLES = ("anonymous", "outsider", "researcher", "reviewer", "editor", "admin")

@@ -19,8 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections
 
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, ItemStatus
-from assessments.services import workflow
-from assessments.services.workflow import (
+from assessments.workflow import services as workflow
+from assessments.workflow.services import (
     EditConflict,
     item_approve,
     item_reopen,

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.security import client_ip
+from assessments.accounts.security import client_ip
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,7 +212,7 @@ def test_middleware_adds_no_query(client, rosa, settings, django_assert_num_quer
     client.get(url)
     with CaptureQueriesContext(connection) as with_middleware:
         client.get(url)
-    timeout = "assessments.middleware.SessionTimeoutMiddleware"
+    timeout = "assessments.accounts.middleware.SessionTimeoutMiddleware"
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != timeout]
     with CaptureQueriesContext(connection) as without:
         client.get(url)

@@ -11,13 +11,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.backup import row_counts
+from assessments.accounts.backup import row_counts
 from assessments.citations.render import render_annex
+from assessments.framework.scoring import assessment_score
 from assessments.models import AssessmentItem, Comment, CountryAssessment, Edition
 from assessments.publishing.exports import FORMATS, edition_export
 from assessments.review.services import suggestion_create
-from assessments.services.comments import comment_create
-from assessments.services.scoring import assessment_score
+from assessments.workflow.comments import comment_create
 
 
 def outputs() -> dict:
@@ -50,7 +50,7 @@ def edition_files() -> dict[str, str]:
 def _waive_a_rating_change(world) -> None:
     """A rationale waiver (issue 19), so that its history table has rows too."""
     from assessments.method.rationale import rating_change_waive
-    from assessments.services.workflow import item_update
+    from assessments.workflow.services import item_update
 
     item = world.korea_2025.items.get(indicator__code="BC-3")
     item = item_update(item=item, user=world.users["researcher"], expected_version=item.version, rating="weak")

@@ -15,9 +15,11 @@ from simple_history.manager import HistoryManager
 from assessments.io import indicators as io_indicators
 from assessments.io.services import import_file
 from assessments.models import AssessmentItem, Citation, Comment, CountryAssessment, Edition, ItemStatus, Source
-from assessments.services import comments, content, items, publishing, workflow
-from assessments.services.publishing import annex_publish
-from assessments.services.workflow import (
+from assessments.publishing import services as publishing
+from assessments.publishing.services import annex_publish
+from assessments.workflow import comments, content, items
+from assessments.workflow import services as workflow
+from assessments.workflow.services import (
     item_approve,
     item_reopen,
     item_request_changes,
@@ -151,7 +153,7 @@ def test_a_failing_notification_does_not_undo_or_break_a_transition(
     world, people, monkeypatch, django_capture_on_commit_callbacks
 ):
     item = draft(world.korea_2025.items.get(indicator__code="BC-2"), people)
-    monkeypatch.setattr("assessments.services.notifications.notify_item_event", fail)
+    monkeypatch.setattr("assessments.workflow.notifications.notify_item_event", fail)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         item = item_submit(item=item, user=people["researcher"])
     assert len(callbacks) == 1  # the notification ran (and failed, logged) after the commit

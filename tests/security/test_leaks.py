@@ -22,9 +22,9 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from assessments.models import AssessmentItem, Citation, Comment, Source
 from assessments.publishing.exports import FORMATS
-from assessments.services.comments import comment_create
-from assessments.services.items import citations_resolve
-from assessments.services.workflow import item_approve, item_reopen, item_submit, item_update
+from assessments.workflow.comments import comment_create
+from assessments.workflow.items import citations_resolve
+from assessments.workflow.services import item_approve, item_reopen, item_submit, item_update
 from tests.security.matrix import named_urls
 from tests.security.outputs import output_text
 from tests.security.url_matrix import cases_for

@@ -21,8 +21,8 @@ from assessments.limits import (
     NOTES_MAX_CHARS,
 )
 from assessments.models import Comment
-from assessments.services.comments import comment_create
-from assessments.services.workflow import item_update
+from assessments.workflow.comments import comment_create
+from assessments.workflow.services import item_update
 
 TOO_LONG_NOTES = "word " * (NOTES_MAX_CHARS // 5) + "x"
 
@@ -202,7 +202,7 @@ def test_json_numbers_databases_refuse_are_refused(text):
 
 def test_oversized_errata_are_refused_before_the_annex_is_built(world, security_figures):
     from assessments.limits import ERRATA_MAX_CHARS
-    from assessments.services.publishing import annex_publish
+    from assessments.publishing.services import annex_publish
 
     with pytest.raises(ValidationError, match="too long"):
         annex_publish(

@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from assessments.citations.links import address_refusal, check_url
+from assessments.citations.sources import links_record
 from assessments.models import Source
-from assessments.services.links import address_refusal, check_url
-from assessments.services.sources import links_record
 
 
 class Recorder(BaseHTTPRequestHandler):

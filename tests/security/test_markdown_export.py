@@ -9,7 +9,7 @@ import pytest
 from assessments.publishing.annex import annex_build
 from assessments.publishing.exports import annex_export
 from assessments.publishing.markdown_safety import defuse
-from assessments.services.workflow import item_update
+from assessments.workflow.services import item_update
 from tests.security.outputs import assert_no_active_content, markdown_as_html
 from tests.security.payloads import PAYLOADS
 

@@ -74,7 +74,7 @@ def own_parameters(url: str) -> set[str] | None:
     if module is None or not module.__name__.startswith("assessments."):
         return None
     return _names_in(Path(module.__file__).read_text(encoding="utf-8")) | (
-        FORM_AND_ADMIN_PARAMS if module.__name__ == "assessments.views.io" else set()
+        FORM_AND_ADMIN_PARAMS if module.__name__ == "assessments.io.views" else set()
     )
 
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.citations.schema import csl_entry_problems
+from assessments.citations.source_import import ImportFormatError, sources_import
 from assessments.citations.style import StyleState, format_invalid, safe_full
 from assessments.models import Source
-from assessments.services.source_import import ImportFormatError, sources_import
 
 GOOD = {"id": "good-2022", "type": "report", "title": "A report", "issued": {"date-parts": [[2022, 5, 1]]}}
 

@@ -36,9 +36,9 @@ from assessments.models import (
 from assessments.publishing.annex import AnnexData, annex_build
 from assessments.publishing.exports import FORMATS
 from assessments.publishing.html import annex_pdf_html
+from assessments.publishing.services import annex_publish
 from assessments.rendering import markdown_to_safe_html, sanitize_html
-from assessments.services.items import citations_sync
-from assessments.services.publishing import annex_publish
+from assessments.workflow.items import citations_sync
 from tests.security.conftest import World
 from tests.security.matrix import named_urls
 from tests.security.outputs import active_content, assert_no_active_content_in, output_text

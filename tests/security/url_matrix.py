@@ -19,9 +19,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.accounts.services import EDITOR, ROLE_PERMISSIONS
 from assessments.models import Source
-from assessments.services.accounts import EDITOR, ROLE_PERMISSIONS
-from assessments.services.workflow import item_approve, item_submit, item_update
+from assessments.workflow.services import item_approve, item_submit, item_update
 from tests.security.conftest import ROLES, World
 from tests.security.matrix import ADMIN_LOGIN, LOGIN, Case, Redirect, everyone, expect
 

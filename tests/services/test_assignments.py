@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments.models import Assignment, AssignmentRole
-from assessments.services.assignments import assignment_candidates, assignment_create, assignment_delete
-from assessments.services.permissions import can_edit_item
+from assessments.workflow.assignments import assignment_candidates, assignment_create, assignment_delete
+from assessments.workflow.permissions import can_edit_item
 from tests.factories import UserFactory
 
 

@@ -2,15 +2,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.models import AssessmentItem, ItemKind, Rating, Trend
-from assessments.services.items import country_assessment_create
-from assessments.services.scoring import (
+from assessments.framework.scoring import (
     assessment_score,
     check_trends,
     derive_trend,
     score_from_points,
     score_from_ratings,
 )
+from assessments.models import AssessmentItem, ItemKind, Rating, Trend
+from assessments.workflow.items import country_assessment_create
 from tests.factories import CountryFactory, CycleFactory
 
 

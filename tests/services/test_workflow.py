@@ -3,7 +3,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from assessments.models import Comment, ItemStatus
-from assessments.services.workflow import (
+from assessments.workflow.services import (
     EditConflict,
     WorkflowError,
     item_approve,
@@ -125,7 +125,7 @@ def test_trend_follows_the_rating_unless_overridden_with_a_reason(item, people):
 
 
 def test_submission_refuses_a_trend_contradicting_the_ratings(item, people):
-    from assessments.services.workflow import submission_problems
+    from assessments.workflow.services import submission_problems
 
     item = draft(item, people["researcher"], rating="fair", notes="Text")
     item.trend = "increase"  # as an import might leave it
@@ -137,7 +137,7 @@ def test_submission_refuses_a_trend_contradicting_the_ratings(item, people):
 
 def test_trend_is_entered_by_hand_when_the_previous_cycle_is_legacy(demo, people):
     from assessments.models import CountryAssessment
-    from assessments.services.workflow import submission_problems
+    from assessments.workflow.services import submission_problems
 
     korea_2022 = CountryAssessment.objects.get(country__code="KOR", cycle__year=2022)  # 2019 is a legacy score
     item = korea_2022.items.get(indicator__code="BC-1")
@@ -147,7 +147,7 @@ def test_trend_is_entered_by_hand_when_the_previous_cycle_is_legacy(demo, people
 
 
 def test_start_from_the_previous_cycle(item, people):
-    from assessments.services.workflow import item_copy_from_previous
+    from assessments.workflow.services import item_copy_from_previous
 
     item = item_copy_from_previous(item=item, user=people["researcher"], expected_version=1)
     assert (item.rating, item.trend, item.version) == ("very_strong", "unchanged", 2)

@@ -80,7 +80,7 @@ def test_one_version_number_on_the_item_and_in_its_history(demo, user_client):
     from django.contrib.auth.models import User
 
     from assessments.models import AssessmentItem
-    from assessments.services.workflow import item_submit, item_update
+    from assessments.workflow.services import item_submit, item_update
 
     researcher = User.objects.get(username="researcher")
     item = AssessmentItem.objects.get(country_assessment__cycle__year=2025, indicator__code="BC-1")

@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.models import AssessmentItem
-from assessments.services.workflow import item_approve, item_submit, item_update
+from assessments.workflow.services import item_approve, item_submit, item_update
 
 CITED_NOTES = "The ROK protects its population.[@hrw-2022-south-korea, 'Women and Girls' Rights']"
 

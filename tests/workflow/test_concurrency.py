@@ -7,7 +7,7 @@ from django.db import connection
 
 from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem
-from assessments.services.workflow import EditConflict, item_update
+from assessments.workflow.services import EditConflict, item_update
 
 
 @pytest.mark.pg

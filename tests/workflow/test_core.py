@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, ItemContribution, ItemStatus
-from assessments.services import permissions
-from assessments.services.previous import previous_cycle_item
-from assessments.services.workflow import item_approve, item_copy_from_previous, item_reopen, item_submit, item_update
+from assessments.workflow import permissions
+from assessments.workflow.previous import previous_cycle_item
+from assessments.workflow.services import item_approve, item_copy_from_previous, item_reopen, item_submit, item_update
 from tests.io.conftest import csv_bytes
 from tests.workflow.conftest import drafted, fresh
 
@@ -222,9 +222,9 @@ ITEM_WRITE_CALLS = {"save", "bulk_update", "bulk_update_with_history", "update",
 # Where item rows may be written: the content service (content), status transitions (workflow._transition, whose
 # fields are status and approved_version only) and creation of a new assessment's empty items (items_create).
 ALLOWED = {
-    "assessments/services/content.py": {"_save"},
-    "assessments/services/workflow.py": {"_save"},
-    "assessments/services/items.py": {"items_create"},
+    "assessments/workflow/content.py": {"_save"},
+    "assessments/workflow/services.py": {"_save"},
+    "assessments/workflow/items.py": {"items_create"},
 }
 
 

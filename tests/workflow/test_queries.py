@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assignment, AssignmentRole, Comment, Country, Cycle, Indicator, ThematicArea
-from assessments.services.items import country_assessment_create
-from assessments.services.workflow import item_request_changes
+from assessments.workflow.items import country_assessment_create
+from assessments.workflow.services import item_request_changes
 from tests.factories import SourceFactory, make_country_assessment
 from tests.workflow.conftest import approved, drafted, in_review
 

@@ -7,7 +7,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.backup import (
+from assessments.accounts.backup import (
     BACKUP_FILE_MODE,
     BACKUP_FORMAT,
     BACKUP_SUFFIXES,
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             self.stderr.write(warning)
         # dumpdata streams each table in primary-key order and gzips by the file's extension; the format is JSON
         # with whole microseconds (Django's own JSON cuts them to milliseconds), read back by loaddata as JSON.
-        serializers.register_serializer(BACKUP_FORMAT, "assessments.backup")
+        serializers.register_serializer(BACKUP_FORMAT, "assessments.accounts.backup")
         call_command(
             "dumpdata",
             format=BACKUP_FORMAT,

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from assessments.citations.links import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, links_check
 from assessments.models import Source
-from assessments.services.links import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, links_check
 
 
 class Command(BaseCommand):

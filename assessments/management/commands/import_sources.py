@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.services.source_import import ImportFormatError, sources_import
+from assessments.citations.source_import import ImportFormatError, sources_import
 
 
 class Command(BaseCommand):

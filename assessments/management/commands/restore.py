@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.backup import BACKUP_SUFFIXES, backed_up_models, row_counts
+from assessments.accounts.backup import BACKUP_SUFFIXES, backed_up_models, row_counts
 
 
 class Command(BaseCommand):

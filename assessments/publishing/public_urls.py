@@ -1,0 +1,25 @@
+from django.urls import path
+
+from assessments.overview.urls import public_urlpatterns as overview_public_urlpatterns
+from assessments.publishing import (
+    converters,  # noqa: F401  (registers <annexfmt:>)
+    public,
+)
+from assessments.search.urls import public_urlpatterns as search_public_urlpatterns
+
+urlpatterns = [
+    path("", public.AnnexListView.as_view(), name="annex-list"),
+    path("annex/<int:year>/<str:country>/", public.AnnexDetailView.as_view(), name="annex"),
+    path("annex/<int:year>/<str:country>/v<int:number>/", public.AnnexDetailView.as_view(), name="annex-edition"),
+    path(
+        "annex/<int:year>/<str:country>/v<int:number>.<annexfmt:fmt>",
+        public.AnnexDownloadView.as_view(),
+        name="annex-download",
+    ),
+]
+
+# The public regional overview, open data downloads and API (assessments/overview/urls.py).
+urlpatterns += overview_public_urlpatterns
+
+# The public search over published annexes (assessments/search/).
+urlpatterns += search_public_urlpatterns

@@ -1,0 +1,237 @@
+"""`make loadtest`: serve the current database with gunicorn on loopback, run locust against it, summarise.
+
+The database is prepared by the Makefile (fresh var/loadtest, demo data, benchmark dataset, published annexes).
+The command exits non-zero only when the server or the load generator could not run; a missed target is a
+measurement, printed as such.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from benchmarks.loadtest import summary_lines, summary_read
+from benchmarks.traffic import DOWNLOAD_ANNEXES, annex_urls, download_urls, downloadable
+
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "locustfile.py"
+HOST = "127.0.0.1"
+DOWNLOAD_ANNEXES_ENV = "R2P_LOADTEST_DOWNLOAD_ANNEXES"  # read by the locustfile
+WARM_UP = ["/", "/regional/2022/", "/api/v1/editions/", "/annex/2022/KOR/", "/accounts/login/"]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def _wait_until_answering(url: str, server: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise CommandError(f"gunicorn exited with code {server.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise CommandError(f"gunicorn did not answer {url} within {timeout:.0f} s")
+
+
+def _get(url: str) -> bytes:
+    with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+    return b""
+
+
+def _warm_up(base_url: str, workers: int, download_annexes: int) -> tuple[int, int]:
+    """Let every worker load its templates before the measured run, and render the files readers download into the
+    export cache, as on a site in use (traffic.py). Returns how many files of how many annexes."""
+    for _ in range(2 * workers):
+        for path in WARM_UP:
+            _get(base_url + path)
+    if download_annexes <= 0:
+        return 0, 0
+    annexes = downloadable(annex_urls(_get(base_url + "/").decode("utf-8", "replace")), download_annexes)
+    files = download_urls(annexes)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_get, [base_url + url for url in files]))
+    return len(files), len(annexes)
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_for_files(timeout: float) -> float:
+    """Wait until the task worker has stored every format of every published edition; seconds waited."""
+    from assessments.background.files import editions_missing_files
+
+    started = time.perf_counter()
+    while any(True for _ in editions_missing_files()):
+        if time.perf_counter() - started > timeout:
+            raise CommandError(f"the task worker did not render every published file within {timeout:.0f} s")
+        time.sleep(2)
+        connection.close()
+    return time.perf_counter() - started
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt  # so that the server is stopped on `kill` as on Ctrl-C
+
+
+class Command(BaseCommand):
+    help = "Serve with gunicorn on 127.0.0.1 and run a headless locust load test; print requests, errors, p50/p95/p99."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8770)
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+        parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+        parser.add_argument("--users", type=int, default=50)
+        parser.add_argument("--spawn-rate", type=float, default=10)
+        parser.add_argument("--run-time", default="60s")
+        parser.add_argument("--csv", default=str(Path(settings.VAR_DIR) / "locust"), help="locust CSV prefix")
+        parser.add_argument(
+            "--download-annexes",
+            type=int,
+            default=DOWNLOAD_ANNEXES,
+            help="readers download the files of this many popular annexes, rendered before the run (0: of every "
+            "annex, with a cold export cache)",
+        )
+        parser.add_argument("--access-log", help="gunicorn access log with each request's time in ms (for diagnosis)")
+        parser.add_argument(
+            "--target",
+            choices=["embedded", "cluster"],
+            default="embedded",
+            help="embedded: start gunicorn and a task worker here (database queue); cluster: load the running "
+            "`make cluster` (nginx on --port, e.g. 8102) and start nothing",
+        )
+        parser.add_argument(
+            "--files-timeout", type=float, default=900, help="seconds to wait for the worker to render every file"
+        )
+
+    def handle(
+        self,
+        *args,
+        port,
+        workers,
+        threads,
+        users,
+        spawn_rate,
+        run_time,
+        csv,
+        download_annexes,
+        access_log,
+        target,
+        files_timeout,
+        **options,
+    ):
+        if settings.DEBUG:
+            self.stderr.write("DEBUG is on: the figures will not be those of production (use r2p.settings.loadtest).")
+        if target == "embedded" and not _port_free(port):
+            raise CommandError(f"{HOST}:{port} is in use; pass --port with a free one")
+        signal.signal(signal.SIGTERM, _terminated)
+        Path(csv).parent.mkdir(parents=True, exist_ok=True)
+        for old in Path(csv).parent.glob(f"{Path(csv).name}_*"):
+            old.unlink()
+        base_url = f"http://{HOST}:{port}"
+        log = Path(settings.VAR_DIR) / "gunicorn.log"
+        gunicorn = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "r2p.wsgi:application",
+            f"--bind={HOST}:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--preload",
+            f"--error-logfile={log}",
+            f"--env=DJANGO_SETTINGS_MODULE={settings.SETTINGS_MODULE}",
+        ]
+        if access_log:
+            gunicorn += [f"--access-logfile={access_log}", "--access-logformat=%(m)s %(U)s %(s)s %(M)s"]
+        locust = [
+            sys.executable,
+            "-m",
+            "locust",
+            f"--locustfile={LOCUSTFILE}",
+            f"--host={base_url}",
+            "--headless",
+            f"--users={users}",
+            f"--spawn-rate={spawn_rate}",
+            f"--run-time={run_time}",
+            "--stop-timeout=10",
+            f"--csv={csv}",
+            "--only-summary",
+            "--loglevel=WARNING",
+        ]
+        server = worker = None
+        try:
+            if target == "embedded":
+                server = subprocess.Popen(gunicorn, cwd=settings.BASE_DIR)
+                worker = subprocess.Popen(
+                    [sys.executable, "manage.py", "r2p_worker"],
+                    cwd=settings.BASE_DIR,
+                    stdout=(Path(settings.VAR_DIR) / "worker.log").open("w"),
+                    stderr=subprocess.STDOUT,
+                )
+                _wait_until_answering(f"{base_url}/", server, timeout=120)
+            started = time.perf_counter()
+            waited = _wait_for_files(files_timeout)
+            self.stdout.write(
+                f"Files: every published edition's files rendered by the task worker and stored ({waited:.0f} s "
+                "waited after publishing), as a release does before the public sees the link"
+            )
+            started = time.perf_counter()
+            files, annexes = _warm_up(base_url, workers, download_annexes)
+            self.stdout.write(
+                f"Server: {'gunicorn, ' + str(workers) + ' workers' if target == 'embedded' else 'make cluster'} "
+                f"× {threads} thread(s) on {base_url} "
+                f"({connection.vendor}: {connection.settings_dict['NAME']}; tasks: {settings.R2P_TASKS_BACKEND}); "
+                f"log {log}"
+            )
+            self.stdout.write(
+                f"Warm-up: {files} published files of the {annexes} most read annexes in the export cache "
+                f"({time.perf_counter() - started:.1f} s)"
+                if annexes
+                else "Warm-up: none; readers download from every annex, export cache cold"
+            )
+            self.stdout.write(f"Load: locust, {users} users (spawn {spawn_rate:g}/s) for {run_time}\n")
+            self.stdout.flush()
+            environment = {**os.environ, DOWNLOAD_ANNEXES_ENV: str(download_annexes)}
+            subprocess.run(locust, cwd=settings.BASE_DIR, env=environment, check=False)
+        except KeyboardInterrupt:
+            raise CommandError("interrupted") from None
+        finally:
+            _stop(server)
+            _stop(worker)
+        try:
+            summary = summary_read(csv)
+        except (OSError, ValueError) as missing:
+            raise CommandError(f"locust left no statistics: {missing}") from None
+        self.stdout.write("\n" + "\n".join(summary_lines(summary)))
