@@ -78,12 +78,13 @@ def diff_times(repeats: int = 3) -> dict[str, float]:
     return results
 
 
-def _crafted_xlsx() -> bytes:
+def xlsx_claiming(dimension: str, rows: list[list] | None = None) -> bytes:
+    """A tiny workbook whose sheet declares `dimension` (as a crafted file does) but holds only `rows`."""
     from openpyxl import Workbook
 
     book = Workbook()
-    book.active.append(["country", "cycle", "indicator", "rating", "notes"])
-    book.active.append(["KOR", 2025, "PM-1", "Fair", "x"])
+    for row in rows or [["country", "cycle", "indicator"], ["KOR", 2025, "PM-1"]]:
+        book.active.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
@@ -94,9 +95,15 @@ def _crafted_xlsx() -> bytes:
             if entry.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode()
                 start = text.index('<dimension ref="') + len('<dimension ref="')
-                data = (text[:start] + "A1:XFD1048576" + text[text.index('"', start) :]).encode()
+                data = (text[:start] + dimension + text[text.index('"', start) :]).encode()
             target.writestr(entry, data)
     return out.getvalue()
+
+
+def _crafted_xlsx() -> bytes:
+    return xlsx_claiming(
+        "A1:XFD1048576", [["country", "cycle", "indicator", "rating", "notes"], ["KOR", 2025, "PM-1", "Fair", "x"]]
+    )
 
 
 def crafted_files() -> dict[str, dict]:

@@ -41,12 +41,27 @@ def _tables() -> list[tuple[str, str]]:
     return tables
 
 
+def _generated(table: str) -> set[str]:
+    """Columns the database computes itself (PostgreSQL's generated search vector): never inserted."""
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_generated = 'ALWAYS'",
+            [table],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _read(table: str) -> TableRows:
     quote = connection.ops.quote_name
+    skip = _generated(table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {quote(table)}")  # noqa: S608 (table names come from the models)
         columns = [column[0] for column in cursor.description]
-        return TableRows(table, columns, [tuple(row) for row in cursor.fetchall()])
+        keep = [index for index, column in enumerate(columns) if column not in skip]
+        rows = [tuple(row[index] for index in keep) for row in cursor.fetchall()]
+        return TableRows(table, [columns[index] for index in keep], rows)
 
 
 class _nothing:

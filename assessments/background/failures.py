@@ -10,14 +10,11 @@ from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 
 from assessments.models import FailedTask, FailedTaskStatus
+from assessments.workflow.permissions import can_manage_tasks  # noqa: F401  (re-exported for the views)
 
 from .retry import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
-
-
-def can_manage_tasks(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_superuser
 
 
 def failed_task_record(task_result) -> FailedTask | None:

@@ -171,25 +171,13 @@ def source_field_values(source: Source) -> dict[str, Any]:
 # --- rights ---------------------------------------------------------------------------------------
 
 
-def can_edit_sources(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("assessments.change_source"))
+from assessments.workflow.permissions import (  # noqa: E402  (the rights live in the one rights module)
+    can_add_sources,
+    can_edit_sources,
+    can_merge_sources,
+)
 
 
-def can_add_sources(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("assessments.add_source"))
-
-
-def can_merge_sources(user) -> bool:
-    """Merging rewrites notes in every country that cites the source: editors and admins only."""
-    from assessments.workflow.permissions import is_editor
-
-    return can_edit_sources(user) and is_editor(user)
-
-
-# --- writes ----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
 def source_create(*, user, reason: str = "created", **fields: Any) -> Source:
     """Create a source and resolve citations that were waiting for its key."""
     from assessments.workflow.items import citations_resolve

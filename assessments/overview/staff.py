@@ -19,6 +19,7 @@ from assessments.models import (
     ItemKind,
 )
 from assessments.workflow.permissions import is_editor
+from assessments.workflow.previous import previous_cycle_items
 
 from .grid import Cell, Column, Distribution, Heatmap, Row, area_groups, distributions
 
@@ -270,7 +271,7 @@ class IndicatorRow:
 
 
 def indicator_across_countries(*, cycle: Cycle, indicator: Indicator, user) -> list[IndicatorRow]:
-    """One indicator's items in every visible country, with last cycle's rating beside each (2 queries)."""
+    """One indicator's items in every visible country, with last cycle's approved rating beside each (≤ 4 queries)."""
     items = list(
         AssessmentItem.objects.filter(
             country_assessment__in=visible_assessments(user, cycle), kind=ItemKind.INDICATOR, indicator=indicator
@@ -278,16 +279,11 @@ def indicator_across_countries(*, cycle: Cycle, indicator: Indicator, user) -> l
         .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
         .order_by("country_assessment__country__name")
     )
-    previous = {}
-    if cycle.previous_id and items:
-        previous = dict(
-            AssessmentItem.objects.filter(
-                country_assessment__cycle_id=cycle.previous_id,
-                country_assessment__country__in=[item.country_assessment.country_id for item in items],
-                kind=ItemKind.INDICATOR,
-                indicator__code=indicator.code,
-            )
-            .exclude(rating="")
-            .values_list("country_assessment__country_id", "rating")
-        )
+    # Last cycle as approved (a reopened 2022 item being redrafted shows its approved rating, never the draft).
+    previous = previous_cycle_items(items) if cycle.previous_id and items else {}
+    previous = {
+        item.country_assessment.country_id: (previous[item.pk].item.rating if previous[item.pk].item else "")
+        for item in items
+        if item.pk in previous
+    }
     return [IndicatorRow(item, previous.get(item.country_assessment.country_id, "")) for item in items]

@@ -12,24 +12,11 @@ from django.utils.html import strip_tags
 from assessments.background.files import edition_files_after_publish
 from assessments.framework.scoring import check_trends
 from assessments.limits import ERRATA_MAX_CHARS
-from assessments.models import AssessmentItem, Assignment, Citation, CountryAssessment, Edition, ItemStatus
+from assessments.models import AssessmentItem, Citation, CountryAssessment, Edition, ItemStatus
 from assessments.publishing.annex import annex_build, content_hash
 from assessments.publishing.html import annex_body_html
 from assessments.search.services import search_index_update
-from assessments.workflow.permissions import is_editor
-
-
-def can_publish(user) -> bool:
-    return is_editor(user)
-
-
-def can_preview_draft(user, country_assessment: CountryAssessment) -> bool:
-    """Editors, admins and the people assigned to the assessment may export a draft preview."""
-    if not user.is_authenticated:
-        return False
-    if is_editor(user):
-        return True
-    return Assignment.objects.filter(country_assessment=country_assessment, user=user).exists()
+from assessments.workflow.permissions import can_preview_draft, can_publish  # noqa: F401 (re-exported)
 
 
 class Blocker(str):

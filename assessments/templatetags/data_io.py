@@ -2,12 +2,7 @@
 
 from django import template
 
-from assessments.io.services import is_data_editor
+from assessments.workflow.permissions import can_exchange_data
 
 register = template.Library()
-
-
-@register.filter
-def can_exchange_data(user) -> bool:
-    """Editors and admins may import and export; non-staff users are answered without a query."""
-    return bool(user.is_authenticated and user.is_staff and is_data_editor(user))
+register.filter("can_exchange_data", can_exchange_data)

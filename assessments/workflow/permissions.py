@@ -192,3 +192,50 @@ def item_actions(user: AnyUser, item: AssessmentItem) -> frozenset[str]:
 def waits_for_others(user: AnyUser, item: AssessmentItem) -> bool:
     """The item is in review with content this user wrote: someone else must approve it."""
     return item.status == ItemStatus.IN_REVIEW and wrote_since_approval(user, item)
+
+
+# --- the rest of the product's rights, kept here with the workflow's ------------------------------------------
+
+
+def can_suggest_item(user: AnyUser, item: AssessmentItem) -> bool:
+    """Everyone who may see and comment on an item suggests changes to it until it is approved."""
+    return item.status != ItemStatus.APPROVED and can_comment_item(user, item)
+
+
+def can_decide_suggestion(user: AnyUser, item: AssessmentItem) -> bool:
+    """Whoever may edit the item now accepts (or rejects) suggestions on it."""
+    return can_edit_item(user, item)
+
+
+def can_publish(user: AnyUser) -> bool:
+    return is_editor(user)
+
+
+def can_preview_draft(user: AnyUser, country_assessment: CountryAssessment) -> bool:
+    """Editors, admins and the people assigned to the assessment may export a draft preview."""
+    if not user.is_authenticated:
+        return False
+    return is_editor(user) or bool(_assigned_roles(user, country_assessment))
+
+
+def can_edit_sources(user: AnyUser) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("assessments.change_source"))
+
+
+def can_add_sources(user: AnyUser) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("assessments.add_source"))
+
+
+def can_merge_sources(user: AnyUser) -> bool:
+    """Merging rewrites notes in every country that cites the source: editors and admins only."""
+    return can_edit_sources(user) and is_editor(user)
+
+
+def can_manage_tasks(user: AnyUser) -> bool:
+    """The background queue's failures and retries: admins."""
+    return is_admin(user)
+
+
+def can_exchange_data(user: AnyUser) -> bool:
+    """Editors and admins import and export data; non-staff users are answered without a query."""
+    return bool(user.is_authenticated and user.is_staff and is_editor(user))

@@ -1,12 +1,9 @@
 """Bounded work from small input: text sizes refused on every path, the diff bounded, files read by content."""
 
-import io
 import json
-import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook
 
 from assessments.history.diff import diff_counts, line_diff, opcodes, tokens, word_diff_html
 from assessments.io.formats import FileError, json_depth, load_json, read_dataset
@@ -23,6 +20,7 @@ from assessments.limits import (
 from assessments.models import Comment
 from assessments.workflow.comments import comment_create
 from assessments.workflow.services import item_update
+from benchmarks.security import xlsx_claiming
 
 TOO_LONG_NOTES = "word " * (NOTES_MAX_CHARS // 5) + "x"
 
@@ -126,30 +124,8 @@ def test_conflict_line_diff_marks_lines():
 # --- files ------------------------------------------------------------------------------------------
 
 
-def _xlsx_claiming(dimension: str, rows: list[list] | None = None) -> bytes:
-    """A tiny workbook whose sheet declares `dimension` (as a crafted file does) but holds only `rows`."""
-    book = Workbook()
-    sheet = book.active
-    for row in rows or [["country", "cycle", "indicator"], ["KOR", 2025, "PM-1"]]:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            data = source.read(entry.filename)
-            if entry.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                start = text.index('<dimension ref="') + len('<dimension ref="')
-                text = text[:start] + dimension + text[text.index('"', start) :]
-                data = text.encode()
-            target.writestr(entry, data)
-    return out.getvalue()
-
-
 def test_xlsx_declaring_a_huge_dimension_is_read_by_its_content(security_figures):
-    data = _xlsx_claiming("A1:XFD1048576")
+    data = xlsx_claiming("A1:XFD1048576")
     assert len(data) < 10_000
     loaded = read_dataset(data, "crafted.xlsx")  # before: openpyxl padded every row to 16,384 columns × 1M rows
     assert loaded.dataset.headers == ["country", "cycle", "indicator"]
@@ -160,12 +136,12 @@ def test_xlsx_declaring_a_huge_dimension_is_read_by_its_content(security_figures
 def test_xlsx_caps_rows_columns_and_cells():
     wide = [[f"c{n}" for n in range(IMPORT_MAX_COLUMNS + 1)]]
     with pytest.raises(FileError, match="columns"):
-        read_dataset(_xlsx_claiming("A1:A1", wide), "wide.xlsx")
+        read_dataset(xlsx_claiming("A1:A1", wide), "wide.xlsx")
     far = [["country"], *([None] for _ in range(3)), [None] * 2000 + ["x"]]
-    loaded = read_dataset(_xlsx_claiming("A1:A1", [["country"], ["KOR"]]), "ok.xlsx")
+    loaded = read_dataset(xlsx_claiming("A1:A1", [["country"], ["KOR"]]), "ok.xlsx")
     assert len(loaded.dataset) == 1
     with pytest.raises(FileError, match="columns"):
-        read_dataset(_xlsx_claiming("A1:A1", far), "far.xlsx")
+        read_dataset(xlsx_claiming("A1:A1", far), "far.xlsx")
 
 
 def test_csv_row_cap(settings):
