@@ -11,11 +11,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 # Content types and permissions are recreated by `migrate` (with other primary keys: the backup refers to them
-# by natural key); sessions are logins in progress and are not restored.
-EXCLUDED = ("contenttypes", "auth.permission", "sessions")
+# by natural key); sessions are logins in progress and are not restored; django_rq's only model is a stand-in for
+# its admin dashboard, with no table.
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "django_rq")
 BACKUP_SUFFIXES = (".json.gz", ".json")
 # dumpdata's format for backups: Django's JSON with times kept to the microsecond (loaddata reads it as "json").
 BACKUP_FORMAT = "r2p-backup-json"
+
+
+def excluded_labels() -> list[str]:
+    """EXCLUDED as dumpdata takes it: only apps that are installed (django_rq is, with the RQ task backend)."""
+    installed = {config.label for config in apps.get_app_configs()}
+    return [label for label in EXCLUDED if "." in label or label in installed]
 
 
 def backed_up_models() -> list[type[models.Model]]:

@@ -36,6 +36,19 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
     def has_change_history_permission(self, request, obj=None):
         return super().has_change_history_permission(request, obj) and self._may_see_country(request, obj)
 
+    def get_changeform_initial_data(self, request):
+        """Initial values from the query string (`?country=5`), without ids that are not ids: a hand-edited URL
+        such as `?country=:` must not reach the database (PostgreSQL refuses such a lookup with an error)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except Exception:  # noqa: BLE001 (not a field: leave it to the form)
+                continue
+            if field.is_relation and not str(value).isdigit():
+                del initial[name]
+        return initial
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Show an old version read-only. simple-history would save a POST here even with revert disabled and
         for users who may only view history; restoring goes through the item's history page instead."""

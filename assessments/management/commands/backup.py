@@ -11,9 +11,9 @@ from assessments.accounts.backup import (
     BACKUP_FILE_MODE,
     BACKUP_FORMAT,
     BACKUP_SUFFIXES,
-    EXCLUDED,
     backed_up_models,
     backup_file_prepare,
+    excluded_labels,
 )
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             format=BACKUP_FORMAT,
-            exclude=list(EXCLUDED),
+            exclude=excluded_labels(),
             natural_foreign=True,
             use_base_manager=True,
             output=str(path),
