@@ -47,6 +47,7 @@ def staff_pages(role: str) -> list[str]:
             reverse("cycle-charts", args=[2022]),
             reverse("data-import"),
             reverse("citation-report", args=[2022, "KOR"]),
+            reverse("annex-publish", args=[2022, "KOR"]),  # the publish confirmation page
         ]
     return pages
 
