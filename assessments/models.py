@@ -42,6 +42,13 @@ __all__ = [
 ]
 
 # Models of feature packages, registered with the app here.
-from assessments.review.models import DigestKind, DigestSent, Suggestion, SuggestionStatus  # noqa: E402
+from assessments.review.models import (  # noqa: E402
+    DigestKind,
+    DigestSent,
+    ItemSeen,
+    MailPreference,
+    Suggestion,
+    SuggestionStatus,
+)
 
-__all__ += ["DigestKind", "DigestSent", "Suggestion", "SuggestionStatus"]
+__all__ += ["DigestKind", "DigestSent", "ItemSeen", "MailPreference", "Suggestion", "SuggestionStatus"]

@@ -1,8 +1,8 @@
 """Due dates, reminders and the daily digest.
 
-`send_due_reminders` and `send_daily_digests` are plain functions for the background worker to call once a day
-(never from a request); each person gets at most one email of each kind per day (`DigestSent`), however often
-they are called.
+`send_due_reminders` and `send_daily_digests` are run by the background worker (`daily_mail_run`, enqueued by
+`r2p_worker` every few minutes; never from a request); each person gets at most one email of each kind per day
+(`DigestSent`), however often they are called, and none of a kind they turned off (`MailPreference`).
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from assessments.models import (
     DigestKind,
     DigestSent,
     ItemStatus,
+    MailPreference,
 )
 from assessments.review.mentions import mentioned_usernames
 
@@ -77,6 +78,17 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
+def _opted_out(field_name: str) -> set[int]:
+    """Users who turned off one kind of email (one query)."""
+    return set(MailPreference.objects.filter(**{field_name: False}).values_list("user_id", flat=True))
+
+
+def _footer() -> str:
+    from django.urls import reverse
+
+    return f"\n--\nChoose what r2p emails you: {settings.R2P_SITE_URL}{reverse('mail-preferences')}\n"
+
+
 # --- reminders -----------------------------------------------------------------------------------------
 
 
@@ -105,10 +117,11 @@ def send_due_reminders(*, today: date | None = None) -> int:
         user, found = lines.setdefault(assignment.user_id, (assignment.user, []))
         found.append(f"- {line}\n  {settings.R2P_SITE_URL}{assignment.country_assessment.get_absolute_url()}")
     sent = 0
+    opted_out = _opted_out("due_reminders")
     for user_id, (user, found) in sorted(lines.items()):
-        if not _claim(user_id, today, DigestKind.REMINDER):
+        if user_id in opted_out or not _claim(user_id, today, DigestKind.REMINDER):
             continue
-        body = f"Hello {_name(user)},\n\nThese assessments need your work:\n\n" + "\n".join(found) + "\n"
+        body = f"Hello {_name(user)},\n\nThese assessments need your work:\n\n" + "\n".join(found) + "\n" + _footer()
         sent += send_mail("r2p: due dates", body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
     return sent
 
@@ -184,9 +197,24 @@ def send_daily_digests(*, now=None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
+    opted_out = _opted_out("daily_digest")
     for user_id, digest in sorted(daily_digests(now=now).items()):
-        if not _claim(user_id, today, DigestKind.DIGEST):
+        if user_id in opted_out or not _claim(user_id, today, DigestKind.DIGEST):
             continue
         subject = f"r2p daily digest, {today:%d %B %Y}"
-        sent += send_mail(subject, digest.body(), settings.DEFAULT_FROM_EMAIL, [digest.user.email], fail_silently=True)
+        body = digest.body() + _footer()
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [digest.user.email], fail_silently=True)
     return sent
+
+
+# --- the daily run -------------------------------------------------------------------------------------
+
+
+def daily_mail_run(*, now=None) -> dict[str, int] | None:
+    """Send today's reminders and digests once the day's mail hour has come (None before it).
+
+    Safe to call as often as the worker likes: each person's email of a kind is claimed once a day."""
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < settings.R2P_DAILY_MAIL_HOUR:
+        return None
+    return {"reminders": send_due_reminders(today=timezone.localdate(now)), "digests": send_daily_digests(now=now)}

@@ -96,3 +96,48 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.user} on {self.day}"
+
+
+class ItemSeen(models.Model):
+    """The version of an item a reviewer last had open, and the one they had seen before it.
+
+    "Changes since my last review" starts from what the reviewer saw before the version they are looking at now:
+    opening the editor to read the changes must not itself make them disappear."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    previous_version = models.PositiveIntegerField(null=True, blank=True)
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item"], name="itemseen_one_per_user_item"),
+            models.CheckConstraint(
+                condition=Q(previous_version__isnull=True) | Q(previous_version__lt=F("version")),
+                name="itemseen_previous_before_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} saw {self.item} at version {self.version}"
+
+    def base_before(self, current: int) -> int | None:
+        """The newest version seen before `current`."""
+        return self.version if self.version < current else self.previous_version
+
+
+class MailPreference(models.Model):
+    """What a person lets r2p email them beyond the messages of their own work (the defaults send everything)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference")
+    daily_digest = models.BooleanField(
+        default=True, help_text="Once a day: comments and mentions of the last 24 hours, and items waiting for you."
+    )
+    due_reminders = models.BooleanField(
+        default=True, help_text="Before and after the due date of an assessment you work on that is not finished."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Email preferences of {self.user}"

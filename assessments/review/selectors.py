@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
-from assessments.models import AssessmentItem, Comment, CommentKind, ItemStatus, Rating, Suggestion
+from assessments.models import AssessmentItem, Comment, CommentKind, ItemSeen, ItemStatus, Rating, Suggestion
 from assessments.review.anchors import REMOVED, Anchor, Located, locate
 from assessments.review.suggestions import Rebased, rebase
 
@@ -135,8 +135,11 @@ def reviewer_acted_since_submission(item: AssessmentItem) -> bool:
 
 
 def last_reviewed_version(item: AssessmentItem, user) -> int | None:
-    """The latest version of the item the user acted on: changed its state or content, commented, suggested."""
+    """The latest version of the item the user saw before this one or acted on: had it open in the editor,
+    changed its state or content, commented, suggested."""
+    seen = ItemSeen.objects.filter(user=user, item=item).first()
     versions = [
+        seen.base_before(item.version) if seen else None,
         item.history.filter(history_user=user).aggregate(v=Max("version"))["v"],
         item.comments.filter(author=user).aggregate(v=Max("item_version"))["v"],
         item.suggestions.filter(author=user).aggregate(v=Max("base_version"))["v"],
@@ -160,3 +163,23 @@ def review_context(item: AssessmentItem, user, notes: str | None = None) -> dict
         "can_withdraw": permissions.can_withdraw_item(user, item),
         "ratings": Rating.choices,
     }
+
+
+def mention_people(item: AssessmentItem) -> list[dict[str, str]]:
+    """The people a comment on the item can @mention: those assigned to its country assessment (one query)."""
+    from assessments.models import Assignment
+
+    assigned = (
+        Assignment.objects.filter(country_assessment_id=item.country_assessment_id, user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    people: dict[str, dict[str, str]] = {}
+    for assignment in assigned:
+        user = assignment.user
+        entry = people.setdefault(
+            user.username, {"username": user.username, "name": user.get_full_name() or user.username, "roles": ""}
+        )
+        role = assignment.get_role_display().lower()
+        entry["roles"] = f"{entry['roles']}, {role}" if entry["roles"] else role
+    return list(people.values())

@@ -6,9 +6,18 @@ commit.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, F, When
 from django.utils import timezone
 
-from assessments.models import AssessmentItem, Comment, ItemStatus, Suggestion, SuggestionStatus
+from assessments.models import (
+    AssessmentItem,
+    Comment,
+    ItemSeen,
+    ItemStatus,
+    MailPreference,
+    Suggestion,
+    SuggestionStatus,
+)
 from assessments.review import rights
 from assessments.review.anchors import anchor_in
 from assessments.review.merge import Merge, merge
@@ -222,3 +231,37 @@ def suggestions_accept_all(*, item: AssessmentItem, user) -> tuple[int, int]:
         except WorkflowError:
             left += 1
     return accepted, left
+
+
+# --- what a reviewer has seen, what people want emailed -------------------------------------------------
+
+
+def item_seen_record(*, item: AssessmentItem, user) -> None:
+    """Remember the version a reviewer (or editor) has open, keeping the one they saw before it.
+
+    A read receipt, not editorial content: one conditional UPDATE (or an INSERT the first time), no history."""
+    if not permissions.reads_as_reviewer(user, item):
+        return
+    version = item.version
+    moved = (
+        ItemSeen.objects.filter(user=user, item=item)
+        .exclude(version=version)
+        .update(
+            previous_version=Case(When(version__lt=version, then=F("version")), default=None),
+            version=version,
+            seen_at=timezone.now(),
+        )
+    )
+    if not moved:  # first look (or the same version again, which the unique constraint ignores)
+        ItemSeen.objects.bulk_create([ItemSeen(user=user, item=item, version=version)], ignore_conflicts=True)
+
+
+@transaction.atomic
+def mail_preferences_set(*, user, daily_digest: bool, due_reminders: bool) -> MailPreference:
+    """Turn the daily digest and the due-date reminders on or off for one person."""
+    preference, _created = MailPreference.objects.select_for_update().get_or_create(user=user)
+    preference.daily_digest = daily_digest
+    preference.due_reminders = due_reminders
+    preference.full_clean()
+    preference.save()
+    return preference

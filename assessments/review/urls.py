@@ -15,4 +15,5 @@ urlpatterns = [
     path("suggestions/<int:pk>/reject/", views.SuggestionDecideView.as_view(accept=False), name="suggestion-reject"),
     path("changes-since/", views.ChangesSinceView.as_view(), name="item-changes-since"),
     path("presence/", views.PresenceView.as_view(), name="item-presence"),
+    path("mention-people/", views.MentionPeopleView.as_view(), name="item-mention-people"),
 ]

@@ -5,8 +5,9 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
@@ -15,11 +16,14 @@ from assessments.history.diff import diff_counts, word_diff_html
 from assessments.models import Comment, Cycle, Rating, Suggestion
 from assessments.review import rights
 from assessments.review.deadlines import due_dates_set
+from assessments.review.forms import MailPreferenceForm
 from assessments.review.presence import presence_update
-from assessments.review.selectors import last_reviewed_version, notes_at_version, review_context
+from assessments.review.selectors import last_reviewed_version, mention_people, notes_at_version, review_context
 from assessments.review.services import (
     comment_reply,
+    item_seen_record,
     item_withdraw,
+    mail_preferences_set,
     suggestion_accept,
     suggestion_create,
     suggestion_reject,
@@ -168,7 +172,16 @@ class ChangesSinceView(ItemMixin, View):
             "diff": word_diff_html(old or "", item.notes) if old is not None else "",
             "counts": diff_counts(old or "", item.notes) if old is not None else (0, 0),
         }
+        _seen(item, request.user)
         return TemplateResponse(request, "review/changes_since.html", context)
+
+
+def _seen(item, user) -> None:
+    """Record the version a reviewer has open; the cache spares the database while it does not change."""
+    key = f"r2p:seen:{user.pk}:{item.pk}"
+    if cache.get(key) != item.version:
+        item_seen_record(item=item, user=user)
+        cache.set(key, item.version, 60 * 60)
 
 
 # --- presence ------------------------------------------------------------------------------------------
@@ -181,6 +194,7 @@ class PresenceView(ItemMixin, View):
 
     def get(self, request, *args, **kwargs):
         others = presence_update(self.item, request.user)
+        _seen(self.item, request.user)  # open for 20 s or more: read
         return TemplateResponse(request, "review/_presence.html", {"item": self.item, "others": others})
 
 
@@ -205,3 +219,38 @@ class CycleDueDateView(LoginRequiredMixin, View):
         count = due_dates_set(cycle=cycle, due_date=due, user=request.user)
         messages.success(request, f"Due date {'set to ' + raw if due else 'cleared'} for {count} assessments.")
         return redirect(cycle.get_absolute_url())
+
+
+# --- @mentions, email preferences ----------------------------------------------------------------------
+
+
+class MentionPeopleView(ItemMixin, View):
+    """JSON for the comment box's @mention menu: the people assigned to the item's assessment."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        if not permissions.can_comment_item(request.user, self.item):
+            raise PermissionDenied("You may not comment on this item.")
+        return JsonResponse({"people": mention_people(self.item)})
+
+
+class MailPreferencesView(LoginRequiredMixin, View):
+    """Each person chooses whether r2p sends them the daily digest and due-date reminders."""
+
+    http_method_names = ["get", "post"]
+    template_name = "review/mail_preferences.html"
+
+    def get(self, request):
+        return self.render(request, MailPreferenceForm.for_user(request.user))
+
+    def post(self, request):
+        form = MailPreferenceForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        mail_preferences_set(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your email choices are saved.")
+        return redirect("mail-preferences")
+
+    def render(self, request, form, status=200):
+        return TemplateResponse(request, self.template_name, {"form": form}, status=status)

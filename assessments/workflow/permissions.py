@@ -114,6 +114,12 @@ def can_review_item(user: AnyUser, item: AssessmentItem) -> bool:
     return not wrote_since_approval(user, item)
 
 
+def reads_as_reviewer(user: AnyUser, item: AssessmentItem) -> bool:
+    """Whether what the user has seen of the item counts for "changes since my last review" (its reviewers and
+    editors, in any state)."""
+    return is_editor(user) or is_reviewer_of(user, item.country_assessment)
+
+
 def can_reopen_item(user: AnyUser, item: AssessmentItem) -> bool:
     return item.status == ItemStatus.APPROVED and is_editor(user)
 

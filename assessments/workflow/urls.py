@@ -20,6 +20,7 @@ item_patterns = [
 
 urlpatterns = [
     path("work/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("work/email/", review_views.MailPreferencesView.as_view(), name="mail-preferences"),
     path("work/source-picker/", workflow.SourcePickerView.as_view(), name="source-picker"),
     path("cycles/<int:year>/due-date/", review_views.CycleDueDateView.as_view(), name="cycle-due-date"),
     path("cycles/<int:year>/<str:country>/", workflow.CountryAssessmentView.as_view(), name="country-assessment"),

@@ -228,3 +228,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 R2P_SITE_URL = os.environ.get("R2P_SITE_URL", "http://127.0.0.1:8000")
+# Reminders and daily digests go out once a day from this local hour on; the worker looks every N seconds.
+R2P_DAILY_MAIL_HOUR = int(os.environ.get("R2P_DAILY_MAIL_HOUR", "7"))
+R2P_CLOCK_SECONDS = float(os.environ.get("R2P_CLOCK_SECONDS", "600"))

@@ -150,3 +150,125 @@
   document.addEventListener("DOMContentLoaded", highlight);
   document.addEventListener("htmx:afterSettle", highlight);
 })();
+
+// @mentions: typing "@" in a comment box offers the people assigned to the assessment (ARIA combobox with a
+// listbox; arrows choose, Enter or Tab inserts, Escape closes). The list is fetched once per item.
+(function () {
+  "use strict";
+  const lists = {};
+  let menu = null;
+  let active = -1;
+  let field = null;
+
+  function load(url) {
+    if (!lists[url]) {
+      lists[url] = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { people: [] }; })
+        .then(function (data) { return data.people || []; })
+        .catch(function () { return []; });
+    }
+    return lists[url];
+  }
+
+  function typed(textarea) {
+    const before = textarea.value.slice(0, textarea.selectionStart);
+    const match = /(^|[^\w@])@([\w.+-]*)$/.exec(before);
+    return match ? { word: match[2], start: before.length - match[2].length - 1 } : null;
+  }
+
+  function close() {
+    if (menu) menu.remove();
+    if (field) {
+      field.setAttribute("aria-expanded", "false");
+      field.removeAttribute("aria-activedescendant");
+    }
+    menu = null;
+    active = -1;
+  }
+
+  function choose(index) {
+    const options = menu ? menu.querySelectorAll("[role=option]") : [];
+    if (!options.length) return;
+    active = (index + options.length) % options.length;
+    options.forEach(function (option, i) { option.setAttribute("aria-selected", i === active ? "true" : "false"); });
+    field.setAttribute("aria-activedescendant", options[active].id);
+  }
+
+  function insert(username) {
+    const at = typed(field);
+    if (!at) return close();
+    const rest = field.value.slice(field.selectionStart);
+    field.value = field.value.slice(0, at.start) + "@" + username + " " + rest;
+    const caret = at.start + username.length + 2;
+    field.setSelectionRange(caret, caret);
+    close();
+    field.focus();
+  }
+
+  function show(textarea, people, word) {
+    close();
+    field = textarea;
+    const wanted = word.toLowerCase();
+    const found = people.filter(function (person) {
+      return person.username.toLowerCase().startsWith(wanted) || person.name.toLowerCase().includes(wanted);
+    }).slice(0, 8);
+    if (!found.length) return;
+    menu = document.createElement("ul");
+    menu.id = textarea.id + "-mentions";
+    menu.className = "mention-menu";
+    menu.setAttribute("role", "listbox");
+    menu.setAttribute("aria-label", "People to mention");
+    found.forEach(function (person, i) {
+      const option = document.createElement("li");
+      option.id = menu.id + "-" + i;
+      option.setAttribute("role", "option");
+      option.dataset.username = person.username;
+      option.textContent = person.name + " (@" + person.username + ")" + (person.roles ? " · " + person.roles : "");
+      menu.appendChild(option);
+    });
+    textarea.insertAdjacentElement("afterend", menu);
+    textarea.setAttribute("role", "combobox");
+    textarea.setAttribute("aria-autocomplete", "list");
+    textarea.setAttribute("aria-controls", menu.id);
+    textarea.setAttribute("aria-expanded", "true");
+    choose(0);
+  }
+
+  document.addEventListener("input", function (event) {
+    const textarea = event.target.closest && event.target.closest("textarea[data-mentions]");
+    if (!textarea) return;
+    const at = typed(textarea);
+    if (!at) return close();
+    load(textarea.dataset.mentions).then(function (people) {
+      const still = typed(textarea);
+      if (still && document.activeElement === textarea) show(textarea, people, still.word);
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (!menu || event.target !== field) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      choose(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      const option = menu.querySelectorAll("[role=option]")[active];
+      if (option) {
+        event.preventDefault();
+        insert(option.dataset.username);
+      }
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+
+  document.addEventListener("mousedown", function (event) {
+    const option = event.target.closest && event.target.closest(".mention-menu [role=option]");
+    if (option) {
+      event.preventDefault();
+      insert(option.dataset.username);
+    } else if (menu && !event.target.closest(".mention-menu")) {
+      close();
+    }
+  });
+})();

@@ -124,7 +124,7 @@ def test_changes_since_my_last_review(item, people, django_assert_max_num_querie
     item_request_changes(item=item, user=people["reviewer"], comment="Be precise.")
     drafted(item, people["researcher"], notes=NOTES.replace("broadly fair", "free and fair"))
     client = logged_in(people["reviewer"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # 10, and the version seen written down (UPDATE, first time INSERT)
         response = client.get(url(item, "item-changes-since"))
     text = response.content.decode()
     assert response.status_code == 200
@@ -139,7 +139,7 @@ def test_presence_shows_who_else_has_the_item_open(item, people, django_assert_m
     cache.clear()
     researcher, reviewer = logged_in(people["researcher"]), logged_in(people["reviewer"])
     assert "Also open now" not in researcher.get(url(item, "item-presence")).content.decode()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # 5, and the first look at this version written down (2)
         response = reviewer.get(url(item, "item-presence"))
     assert "Also open now: " + people["researcher"].get_full_name() in response.content.decode()
 
@@ -154,3 +154,47 @@ def test_approve_form_asks_to_confirm_open_comments(item, people):
     assert fresh(item).status == ItemStatus.IN_REVIEW
     client.post(url(item, "item-approve"), {"comment": "", "confirm_open": "1"})
     assert fresh(item).status == ItemStatus.APPROVED
+
+
+def test_changes_since_start_from_the_version_the_reviewer_last_had_open(item, people, django_assert_max_num_queries):
+    cache.clear()
+    first = drafted(item, people["researcher"], notes=NOTES)
+    reviewer = logged_in(people["reviewer"])
+    with django_assert_max_num_queries(7):  # the first look at a version is written down once
+        reviewer.get(url(item, "item-presence"))
+    with django_assert_max_num_queries(5):  # the same version again: the cache spares the database
+        reviewer.get(url(item, "item-presence"))
+    second = drafted(fresh(item), people["researcher"], notes=NOTES.replace("broadly fair", "free and fair"))
+    text = reviewer.get(url(item, "item-changes-since")).content.decode()
+    assert f"From version {first.version} to version {second.version}" in text
+    assert '<del class="diff-del">broadly</del>' in text
+    # Opening the new version (to read the changes) does not make them disappear ...
+    reviewer.get(url(item, "item-presence"))
+    assert (
+        f"From version {first.version} to version {second.version}"
+        in reviewer.get(url(item, "item-changes-since")).content.decode()
+    )
+    # ... and the next version is compared with the one seen last.
+    third = drafted(fresh(item), people["researcher"], notes=NOTES + "\n\nA third paragraph.")
+    assert (
+        f"From version {second.version} to version {third.version}"
+        in reviewer.get(url(item, "item-changes-since")).content.decode()
+    )
+
+
+def test_what_a_researcher_has_open_is_not_recorded_as_reviewed(item, people):
+    from assessments.models import ItemSeen
+
+    drafted(item, people["researcher"], notes=NOTES)
+    logged_in(people["researcher"]).get(url(item, "item-presence"))
+    assert not ItemSeen.objects.filter(item=item).exists()
+
+
+def test_mention_people_lists_the_people_assigned(item, people, django_assert_max_num_queries):
+    client = logged_in(people["researcher"])
+    with django_assert_max_num_queries(6):
+        response = client.get(url(item, "item-mention-people"))
+    people_listed = {person["username"]: person for person in response.json()["people"]}
+    assert {"researcher", "reviewer"} <= set(people_listed)
+    assert people_listed["reviewer"]["roles"] == "reviewer"
+    assert logged_in(people["outsider"]).get(url(item, "item-mention-people")).status_code == 403

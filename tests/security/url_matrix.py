@@ -283,6 +283,14 @@ URLS: dict[str, list[Case]] = {
     ],
     # Staff pages
     "dashboard": [Case(STAFF)],
+    "mail-preferences": [
+        Case(STAFF),
+        Case(
+            expect(LOGIN, *[Redirect("mail-preferences")] * 5),
+            method="post",
+            data=lambda world: {"daily_digest": "on"},
+        ),
+    ],
     "cycle-detail": [Case(STAFF, params=lambda world: {"year": 2025})],
     "cycle-add-countries": [
         Case(GET_ON_POST_ONLY, params=lambda world: {"year": 2025}),
@@ -504,6 +512,10 @@ URLS: dict[str, list[Case]] = {
         Case(UNASSIGNED_ASSESSMENT, params=korea(2022, item="PM-2"), label="approved, nobody assigned"),
     ],
     "item-presence": [Case(DRAFTS, params=korea(2025, item="BC-1"))],
+    "item-mention-people": [
+        Case(DRAFTS, params=korea(2025, item="BC-1")),
+        Case(UNASSIGNED_ASSESSMENT, params=korea(2022, item="PM-2"), label="approved, nobody assigned"),
+    ],
     "assignment-create": [
         Case(GET_ON_POST_ONLY, params=korea(2025)),
         Case(

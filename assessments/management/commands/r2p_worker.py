@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from assessments.background.clock import clock_start, clock_tick
 from assessments.background.reconcile import reconcile
 
 
 class Command(BaseCommand):
     help = (
         "Run the background task worker: first enqueue what a crash or a lost message left undone (missing "
-        "edition files, due releases), then process the queue (django-tasks-db's db_worker, or RQ's worker)."
+        "edition files, due releases), then process the queue (django-tasks-db's db_worker, or RQ's worker) "
+        "while a clock enqueues the periodic jobs (the day's reminders and digests)."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +23,10 @@ class Command(BaseCommand):
             found = reconcile()
             self.stdout.write(f"start-up sweep: {found['files']} files and {found['releases']} releases enqueued")
         backend = settings.R2P_TASKS_BACKEND
+        if batch:
+            clock_tick()  # one look at the clock, then the queue it filled
+        elif backend in ("database", "rq"):
+            clock_start()  # periodic jobs (reminders, digests) while the worker runs
         if backend == "database":
             call_command("db_worker", batch=batch, interval=interval, startup_delay=False, reload=False)
         elif backend == "rq":
