@@ -81,7 +81,11 @@ def test_review_cycle_with_suggestions_and_passage_comments(live_server, demo_li
     assert page.locator(".suggestion").count() == 2
     assert page.evaluate(SELECT_IN_PREVIEW, QUOTE)
     assert page.locator("[data-anchor-preview]").inner_text() == QUOTE
-    page.fill("#id_body", "Is this still true after the 2023 law? @researcher")
+    page.fill("#id_body", "Is this still true after the 2023 law? ")
+    page.locator("#id_body").press_sequentially("@rese")  # the @mention menu offers the people assigned
+    page.wait_for_selector(".mention-menu [role=option]:has-text('@researcher')")
+    page.keyboard.press("Enter")
+    assert page.input_value("#id_body") == "Is this still true after the 2023 law? @researcher "
     page.click("button:has-text('Add comment')")
     page.wait_for_selector(f"#comments .anchor-quote:has-text('{QUOTE}')")
     page.wait_for_selector("#preview mark.anchor-mark")  # the passage is highlighted
