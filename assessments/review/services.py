@@ -23,7 +23,7 @@ from assessments.review.anchors import anchor_in
 from assessments.review.merge import Merge, merge
 from assessments.review.selectors import notes_at_version, open_thread_count, reviewer_acted_since_submission
 from assessments.review.suggestions import rebase
-from assessments.workflow import permissions
+from assessments.workflow import content, permissions
 from assessments.workflow.comments import comment_create
 from assessments.workflow.services import EditConflict, WorkflowError, item_approve, item_update
 
@@ -36,21 +36,13 @@ def conflict_merge(theirs: AssessmentItem, *, expected_version: int, mine: str) 
     return merge(base, mine, theirs.notes)
 
 
-def _locked(item: AssessmentItem) -> AssessmentItem:
-    return (
-        AssessmentItem.objects.select_for_update(of=("self",))
-        .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
-        .get(pk=item.pk)
-    )
-
-
 # --- withdraw ------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def item_withdraw(*, item: AssessmentItem, user) -> AssessmentItem:
     """Take a submission back to draft while no reviewer has acted on it (commented, suggested, decided)."""
-    current = _locked(item)
+    current = content.item_locked(item)
     if not permissions.can_withdraw_item(user, current):
         raise PermissionDenied(f"You may not withdraw this item now (it is {current.get_status_display()}).")
     if reviewer_acted_since_submission(current):
@@ -83,7 +75,7 @@ def item_approve_reviewed(
     *, item: AssessmentItem, user, comment: str = "", confirmed_open: int | None = None
 ) -> AssessmentItem:
     """Approve, but only with an explicit confirmation of the number of threads still open."""
-    current = _locked(item)
+    current = content.item_locked(item)
     if not permissions.can_review_item(user, current):
         raise PermissionDenied(f"You may not approve this item now (it is {current.get_status_display()}).")
     count = open_thread_count(current)
@@ -127,7 +119,7 @@ def comment_reply(*, parent: Comment, user, body: str) -> Comment:
 @transaction.atomic
 def suggestion_create(*, item: AssessmentItem, user, notes: str, rating: str = "") -> Suggestion:
     """Store proposed notes (and/or rating) against the item's current version."""
-    current = _locked(item)
+    current = content.item_locked(item)
     if not rights.can_suggest_item(user, current):
         raise PermissionDenied("You may not suggest changes to this item.")
     notes = notes.replace("\r\n", "\n")
@@ -174,7 +166,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> AssessmentItem:
 
     The item row is saved by `item_update` with the acceptor as history user and the reason
     "accepted suggestion by <suggester>"; the suggestion row records author (contributor) and decided_by."""
-    current = _locked(suggestion.item)
+    current = content.item_locked(suggestion.item)
     suggestion = _locked_suggestion(suggestion)
     if not suggestion.is_open:
         raise WorkflowError("This suggestion was already decided.")
@@ -210,7 +202,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> AssessmentItem:
 
 @transaction.atomic
 def suggestion_reject(*, suggestion: Suggestion, user) -> Suggestion:
-    current = _locked(suggestion.item)
+    current = content.item_locked(suggestion.item)
     suggestion = _locked_suggestion(suggestion)
     if not suggestion.is_open:
         raise WorkflowError("This suggestion was already decided.")

@@ -96,7 +96,7 @@ def _text(value: str) -> str:
     return (value or "").replace("\r\n", "\n")
 
 
-def _locked(items: Sequence[AssessmentItem]) -> dict[int, AssessmentItem]:
+def items_locked(items: Sequence[AssessmentItem]) -> dict[int, AssessmentItem]:
     """Re-read the items under row locks (in pk order, so concurrent bulk writers cannot deadlock).
 
     Only the items' rows are locked (`of=("self",)`): PostgreSQL cannot lock the nullable side of the outer join to
@@ -110,12 +110,17 @@ def _locked(items: Sequence[AssessmentItem]) -> dict[int, AssessmentItem]:
     }
 
 
+def item_locked(item: AssessmentItem) -> AssessmentItem:
+    """Re-read one item under its row lock (the lock every write of an item takes: content, transitions, review)."""
+    return items_locked([item])[item.pk]
+
+
 @transaction.atomic
 def items_content_write(
     *, changes: Sequence[ContentChange], user, reason: str, kind: WriteKind = WriteKind.EDIT
 ) -> WriteResult:
     """Write the content of one or many items through the workflow's rules, all or nothing."""
-    current = _locked([change.item for change in changes])
+    current = items_locked([change.item for change in changes])
     previous = previous_cycle_items(current.values())
     now = timezone.now()
     changed: list[AssessmentItem] = []

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from assessments.method.rationale import method_submission_problems
 from assessments.models import AssessmentItem, ItemKind, ItemStatus, Trend
-from assessments.workflow import permissions
+from assessments.workflow import content, permissions
 from assessments.workflow.content import (
     CONTENT_FIELDS,
     ContentChange,
@@ -31,16 +31,6 @@ __all__ = [
 
 
 EDITABLE_FIELDS = CONTENT_FIELDS
-
-
-def _locked(item: AssessmentItem) -> AssessmentItem:
-    """Re-read the item under a row lock so concurrent writers serialise on PostgreSQL (only the item's row:
-    PostgreSQL cannot lock the nullable side of the outer join to the indicator)."""
-    return (
-        AssessmentItem.objects.select_for_update(of=("self",))
-        .select_related("country_assessment__country", "country_assessment__cycle", "indicator")
-        .get(pk=item.pk)
-    )
 
 
 def _save(item: AssessmentItem, *, user, reason: str, fields: list[str]) -> None:
@@ -69,7 +59,7 @@ def item_update(
 @transaction.atomic
 def item_copy_from_previous(*, item: AssessmentItem, user, expected_version: int) -> AssessmentItem:
     """Start an empty draft from the previous cycle's approved rating and notes (updated assessments are written so)."""
-    current = _locked(item)
+    current = content.item_locked(item)
     if not permissions.can_edit_item(user, current):
         raise PermissionDenied("You may not edit this item in its current state.")
     if current.version != expected_version:
@@ -125,7 +115,7 @@ def _label(trend: str) -> str:
 
 def _transition(item: AssessmentItem, *, allowed, user, to: str, reason: str, **also) -> AssessmentItem:
     """Move the item to status `to` (setting the fields in `also` too) in one save and one history row."""
-    current = _locked(item)
+    current = content.item_locked(item)
     if not allowed(user, current):
         raise PermissionDenied(f"You may not {reason.lower()} this item now (it is {current.get_status_display()}).")
     current.status = to
@@ -142,7 +132,7 @@ def item_submit(*, item: AssessmentItem, user, expected_version: int | None = No
     With `expected_version` (the version the submitter is looking at), a submission of content that someone
     changed in the meantime is refused with EditConflict, so nobody submits text they have not seen.
     """
-    current = _locked(item)
+    current = content.item_locked(item)
     if not permissions.can_submit_item(user, current):
         raise PermissionDenied(f"You may not submit this item now (it is {current.get_status_display()}).")
     if expected_version is not None and current.version != expected_version:
@@ -161,7 +151,7 @@ def item_submit(*, item: AssessmentItem, user, expected_version: int | None = No
 @transaction.atomic
 def item_approve(*, item: AssessmentItem, user, comment: str = "") -> AssessmentItem:
     """Approve an item in review; nobody who wrote its content since the last approval can."""
-    current = _locked(item)
+    current = content.item_locked(item)
     current = _transition(
         current,
         allowed=permissions.can_review_item,

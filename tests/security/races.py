@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections
 
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, ItemStatus
-from assessments.workflow import services as workflow
+from assessments.workflow import content
 from assessments.workflow.services import (
     EditConflict,
     item_approve,
@@ -44,19 +44,19 @@ class Summary:
 
 @contextmanager
 def widened_race_window(seconds: float = RACE_WINDOW):
-    original = workflow._locked
+    original = content.items_locked
 
-    def slow(item):
-        current = original(item)
+    def slow(items):
+        current = original(items)
         if threading.current_thread() is not threading.main_thread():  # only the racers, not the set-up
             time.sleep(seconds)
         return current
 
-    workflow._locked = slow
+    content.items_locked = slow
     try:
         yield
     finally:
-        workflow._locked = original
+        content.items_locked = original
 
 
 def race(*calls: Callable[[], object]) -> list[object]:

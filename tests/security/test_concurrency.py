@@ -43,7 +43,7 @@ def test_races_on_postgres(demo, security_figures):
 def test_race_detection_works_without_the_row_lock(demo, monkeypatch):
     """The control: with the lock taken away, the same race produces double winners, so the test has teeth."""
     monkeypatch.setattr(
-        "assessments.workflow.content._locked",
+        "assessments.workflow.content.items_locked",
         lambda items: {item.pk: AssessmentItem.objects.select_related().get(pk=item.pk) for item in items},
     )
     item = AssessmentItem.objects.get(country_assessment__cycle__year=2025, indicator__code="BC-1")
