@@ -41,6 +41,7 @@ from assessments.search.highlight import marked_html
 from assessments.search.selectors import search_sources
 from assessments.workflow import permissions
 from assessments.workflow.assignments import (
+    assignable_users,
     assignment_candidates,
     assignment_create,
     assignment_delete,
@@ -185,8 +186,8 @@ class ItemRatingPreviewView(ItemActionView):
 
 def _review_candidates(item: AssessmentItem) -> list[User]:
     """Who an editor may ask to review the item: people with the reviewer role not yet reviewing its assessment."""
-    taken = list(Assignment.objects.filter(country_assessment=item.country_assessment_id))
-    return assignment_candidates(exclude=taken)[AssignmentRole.REVIEWER]
+    reviewing = Assignment.objects.filter(country_assessment=item.country_assessment_id, role=AssignmentRole.REVIEWER)
+    return list(assignable_users(AssignmentRole.REVIEWER).exclude(pk__in=reviewing.values("user_id")))  # one query
 
 
 def _trend_label(trend: str | None) -> str:
