@@ -15,13 +15,13 @@ from assessments.models import Rating
 from .grid import Distribution, Row
 
 PALETTE = {  # keep in step with --r-* in static/r2p/app.css
-    "very_strong": "#08519c",
-    "strong": "#3182bd",
+    "very_strong": "#08306b",
+    "strong": "#2171b5",
     "fair": "#9ecae1",
     "weak": "#fdae6b",
-    "very_weak": "#d94801",
+    "very_weak": "#b83d00",
 }
-TEXT_ON = {"very_strong": "#ffffff", "strong": "#ffffff", "fair": "#10263a", "weak": "#3b1d00", "very_weak": "#ffffff"}
+TEXT_ON = {"very_strong": "#ffffff", "strong": "#ffffff", "fair": "#10263a", "weak": "#2a1500", "very_weak": "#ffffff"}
 HATCHED = ("weak", "very_weak")
 INK = "#1d2530"
 MUTED = "#5d6b7a"

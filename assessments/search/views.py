@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from .forms import SearchForm
-from .highlight import marked_html
+from .highlight import marked_html, notes_readable
 from .selectors import SearchResults, search_public, search_staff
 
 
@@ -13,7 +13,7 @@ def _present(results: SearchResults) -> None:
     for group in results.groups:
         for hit in group.hits:
             hit.title_html = marked_html(hit.title)
-            hit.snippet_html = marked_html(hit.snippet)
+            hit.snippet_html = marked_html(notes_readable(hit.snippet))
 
 
 class SearchView(LoginRequiredMixin, TemplateView):

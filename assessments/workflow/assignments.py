@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from assessments.accounts.services import EDITOR, RESEARCHER, REVIEWER
-from assessments.models import Assignment, AssignmentRole, CountryAssessment
+from assessments.models import AssessmentItem, Assignment, AssignmentRole, CountryAssessment, ItemStatus
 from assessments.workflow import permissions
 
 # The role group a user needs for each assignment role (editors and admins may take either).
@@ -91,3 +91,27 @@ def assignment_delete(*, assignment: Assignment, user) -> None:
     assignment.delete()
     if Assignment.user.is_cached(assignment):
         _forget_cached_roles(assignment.user)
+
+
+@transaction.atomic
+def item_review_ask(*, item: AssessmentItem, reviewer: User, user) -> Assignment:
+    """An editor asks `reviewer` to review `item`, of any cycle (a correction to last cycle's annex too): the
+    reviewer becomes a reviewer of the item's country assessment (kept if they already are one), so they reach the
+    item and may approve it, and is told by email when the item is (or once it is) in review."""
+    if not permissions.can_ask_review(user, item):
+        raise PermissionDenied("Only editors ask for a review, of an item not approved yet.")
+    existing = Assignment.objects.filter(
+        country_assessment=item.country_assessment_id, user=reviewer, role=AssignmentRole.REVIEWER
+    ).first()
+    assignment = existing or assignment_create(
+        country_assessment=item.country_assessment,
+        assignee=reviewer,
+        role=AssignmentRole.REVIEWER,
+        user=user,
+        reason=f"asked to review {item.label}",
+    )
+    if item.status == ItemStatus.IN_REVIEW:
+        from assessments.background.tasks import item_notification_enqueue
+
+        item_notification_enqueue(item=item, event="submitted", actor=user, note=f"Review asked of {reviewer}.")
+    return assignment

@@ -130,6 +130,12 @@ def can_withdraw_item(user: AnyUser, item: AssessmentItem) -> bool:
     return item.status == ItemStatus.IN_REVIEW and (is_editor(user) or is_researcher_of(user, item.country_assessment))
 
 
+def can_ask_review(user: AnyUser, item: AssessmentItem) -> bool:
+    """Editors ask a reviewer to review an item of any cycle (a correction to a past cycle's published annex
+    included) until it is approved; being asked makes the reviewer a reviewer of the item's country assessment."""
+    return item.status != ItemStatus.APPROVED and is_editor(user)
+
+
 def can_comment_item(user: AnyUser, item: AssessmentItem) -> bool:
     return can_view_assessment(user, item.country_assessment)
 
@@ -168,7 +174,7 @@ def can_write_content(user: AnyUser, item: AssessmentItem, kind: str) -> bool:
 
 
 # What the item editor offers, named for the templates: {% if "approve" in actions %}.
-EDIT, SUBMIT, APPROVE, REQUEST_CHANGES, REOPEN, COMMENT, WITHDRAW = (
+EDIT, SUBMIT, APPROVE, REQUEST_CHANGES, REOPEN, COMMENT, WITHDRAW, ASK_REVIEW = (
     "edit",
     "submit",
     "approve",
@@ -176,6 +182,7 @@ EDIT, SUBMIT, APPROVE, REQUEST_CHANGES, REOPEN, COMMENT, WITHDRAW = (
     "reopen",
     "comment",
     "withdraw",
+    "ask_review",
 )
 
 
@@ -192,6 +199,8 @@ def item_actions(user: AnyUser, item: AssessmentItem) -> frozenset[str]:
         actions.add(COMMENT)
     if can_withdraw_item(user, item):
         actions.add(WITHDRAW)
+    if can_ask_review(user, item):
+        actions.add(ASK_REVIEW)
     return frozenset(actions)
 
 

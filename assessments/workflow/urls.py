@@ -12,6 +12,7 @@ item_patterns = [
     path("approve/", workflow.ItemApproveView.as_view(), name="item-approve"),
     path("request-changes/", workflow.ItemRequestChangesView.as_view(), name="item-request-changes"),
     path("reopen/", workflow.ItemReopenView.as_view(), name="item-reopen"),
+    path("ask-review/", workflow.ItemReviewAskView.as_view(), name="item-review-ask"),
     path("start-from-previous/", workflow.ItemCopyFromPreviousView.as_view(), name="item-copy-previous"),
     path("comments/", workflow.CommentCreateView.as_view(), name="comment-create"),
     path("comments/<int:pk>/resolve/", workflow.CommentResolveView.as_view(), name="comment-resolve"),

@@ -40,7 +40,13 @@ from assessments.review.services import conflict_merge, item_approve_reviewed
 from assessments.search.highlight import marked_html
 from assessments.search.selectors import search_sources
 from assessments.workflow import permissions
-from assessments.workflow.assignments import assignment_candidates, assignment_create, assignment_delete
+from assessments.workflow.assignments import (
+    assignable_users,
+    assignment_candidates,
+    assignment_create,
+    assignment_delete,
+    item_review_ask,
+)
 from assessments.workflow.comments import comment_create, comment_resolve
 from assessments.workflow.forms import AssignmentForm, CommentForm, ItemForm, ReopenForm, ReviewForm
 from assessments.workflow.previous import previous_cycle_item
@@ -178,6 +184,12 @@ class ItemRatingPreviewView(ItemActionView):
         return TemplateResponse(request, "workflow/_rating_preview.html", context)
 
 
+def _review_candidates(item: AssessmentItem) -> list[User]:
+    """Who an editor may ask to review the item: people with the reviewer role not yet reviewing its assessment."""
+    reviewing = Assignment.objects.filter(country_assessment=item.country_assessment_id, role=AssignmentRole.REVIEWER)
+    return list(assignable_users(AssignmentRole.REVIEWER).exclude(pk__in=reviewing.values("user_id")))  # one query
+
+
 def _trend_label(trend: str | None) -> str:
     return Trend(trend).label if trend else ""
 
@@ -292,6 +304,7 @@ class ItemEditView(ItemMixin, View):
             "comment_form": CommentForm(),
             "review_form": ReviewForm(),
             "reopen_form": ReopenForm(),
+            "review_candidates": _review_candidates(item) if permissions.ASK_REVIEW in actions else None,
             "rating": rating,
             "rating_label": Rating(rating).label if rating else "",
             "derived_trend": _trend_label(previous.derived_trend(rating)) if item.is_indicator else "",
@@ -402,6 +415,26 @@ class ItemReopenView(ItemActionView):
             return self.back("#review")
         messages.success(request, f"{item.label} is reopened as a draft.")
         return self.back()
+
+
+class ItemReviewAskView(ItemActionView):
+    """An editor asks a reviewer to review this item (of any cycle): one POST from the item page."""
+
+    def post(self, request, *args, **kwargs):
+        if not permissions.can_ask_review(request.user, self.item):
+            raise PermissionDenied("Only editors ask for a review, of an item not approved yet.")
+        reviewer = User.objects.filter(pk=request.POST.get("reviewer", "") or None, is_active=True).first()
+        if reviewer is None:
+            messages.error(request, "Choose a reviewer.")
+            return self.back("#review")
+        try:
+            item_review_ask(item=self.item, reviewer=reviewer, user=request.user)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+            return self.back("#review")
+        name = reviewer.get_full_name() or reviewer.username
+        messages.success(request, f"{name} is asked to review {self.item.label} and may now open and approve it.")
+        return self.back("#review")
 
 
 class ItemCopyFromPreviousView(ItemActionView):

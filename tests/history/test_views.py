@@ -143,13 +143,15 @@ def test_changes_since_last_approval(user_client, item, people, edit):
     item = edit(item, people["researcher"], rating="fair", notes="Approved text.")
     item = item_submit(item=item, user=people["researcher"])
     item = item_approve(item=item, user=people["reviewer"])
+    approved_version = item.version
     client = user_client("reviewer")
     assert "Nothing has changed since" in client.get(urls(item)["since"]).content.decode()
     item = item_reopen(item=item, user=people["editor"], reason="New law")
     item = edit(item, people["researcher"], rating="strong", notes="Approved text, now amended.")
     text = client.get(urls(item)["since"]).content.decode()
-    assert "Last approved as revision 4 by Rui Reviewer" in text
-    assert "2 revisions since" in text
+    # "version" as on the item page and in the history table (not the history's internal change number)
+    assert f"Last approved at version {approved_version} by Rui Reviewer" in text
+    assert "2 changes since" in text
     assert '<ins class="diff-ins">, now amended</ins>' in text
     assert '<del class="diff-del">Fair</del>' in text and '<ins class="diff-ins">Strong</ins>' in text
 

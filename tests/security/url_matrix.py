@@ -230,6 +230,21 @@ def _changed_rating(world: World) -> dict:
 
 
 CODEBOOK_2025 = Redirect("method-codebook", (2025,))
+
+
+def _ask_review(year: int, slug: str, *, reopen: bool = False) -> Callable[[World], dict]:
+    """The POST body asking the demo reviewer to review an item (a published Korea 2022 item reopened first)."""
+
+    def data(world: World) -> dict:
+        if reopen:
+            from assessments.workflow.services import item_reopen
+
+            item_reopen(item=_item(world, year, slug), user=world.users["editor"], reason="correction")
+        return {"reviewer": world.users["reviewer"].pk}
+
+    return data
+
+
 GET_ON_EDITOR_POST = expect(LOGIN, 403, 403, 403, 405, 405)  # editor-only POST views asked with GET
 
 
@@ -383,6 +398,30 @@ URLS: dict[str, list[Case]] = {
             method="post",
             data=_in_review("BC-2", "editor", comment="Cite the 2024 report."),
             label="the editor's own change",
+        ),
+    ],
+    "item-review-ask": [
+        Case(GET_ON_POST_ONLY_DRAFT, params=korea(2025, item="BC-1")),
+        Case(
+            expect(LOGIN, 403, 403, 403, item_page(2025, "BC-1"), item_page(2025, "BC-1")),
+            params=korea(2025, item="BC-1"),
+            method="post",
+            data=_ask_review(2025, "BC-1"),
+            label="draft",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, 403, 403),
+            params=korea(2022, item="PM-2"),
+            method="post",
+            data=_ask_review(2022, "PM-2"),
+            label="approved: nothing to review",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, item_page(2022, "PM-2"), item_page(2022, "PM-2")),
+            params=korea(2022, item="PM-2"),
+            method="post",
+            data=_ask_review(2022, "PM-2", reopen=True),
+            label="last cycle's correction",
         ),
     ],
     "item-reopen": [
