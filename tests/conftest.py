@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import caches
 
 from assessments.models import CountryAssessment
-from tests.demo_snapshot import demo_snapshot_restore, demo_snapshot_take, without_2025_coverage
+from tests.demo_snapshot import demo_snapshot_restore, demo_snapshot_take
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +54,7 @@ def demo_for(request, snapshot, *, publish: bool = True):
                 (lambda country_assessment: ["not in this test"]) if not publish else publish_blockers,
             ),
         ):
-            report = demo_load()
-        without_2025_coverage()
-        return report
+            return demo_load()
     return demo_snapshot_restore(snapshot)
 
 

@@ -81,15 +81,6 @@ def _storable(value):
     return value
 
 
-def without_2025_coverage() -> None:
-    """The tests' demo leaves 2025 without its coverage period (the demo loader sets one), so the change-rationale
-    rule is off there: tests written before the rule change 2025 ratings freely. Tests of the rule switch it on
-    (tests/method/conftest.py's `covered_2025`); tests/test_demo.py checks that the loader sets it."""
-    from assessments.models import Cycle
-
-    Cycle.objects.filter(year=2025).update(coverage_start=None, coverage_end=None)
-
-
 def demo_snapshot_take(*, publish: bool = True) -> DemoSnapshot:
     """Load the demo in a rolled-back transaction and keep every row it added (without publishing Korea 2022 when
     `publish` is false: every item approved, no edition)."""
@@ -106,7 +97,6 @@ def demo_snapshot_take(*, publish: bool = True) -> DemoSnapshot:
         unpublished = mock.patch("assessments.demo.loader.publish_blockers", lambda country_assessment: ["no"])
         with time_machine.travel(DEMO_LOADED_AT, tick=False), unpublished if not publish else _nothing():
             report = demo_load()
-        without_2025_coverage()
         added = []
         for table, pk in tables:
             current = _read(table)

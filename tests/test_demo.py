@@ -28,7 +28,6 @@ def test_demo_loads_korea_annex_completely(korea_2022):
 
 
 def test_demo_load_is_idempotent(demo):
-    demo_load()  # the tests' snapshot leaves out 2025's coverage period, which the loader sets
     before = counts()
     report = demo_load()
     assert report.created == []
@@ -54,16 +53,3 @@ def test_demo_load_writes_history_for_every_row(korea_2022):
     assert AssessmentItem.history.filter(country_assessment_id=korea_2022.pk).count() == 2 * items.count()
     assert set(AssessmentItem.history.values_list("history_change_reason", flat=True)) == {"demo load"}
     assert Citation.history.count() == Citation.objects.count()
-
-
-def test_demo_gives_every_cycle_a_coverage_period(demo):
-    """The loader sets 2025's period (the rationale rule is on in the demo); the tests' snapshot clears it."""
-    assert not Cycle.objects.get(year=2025).has_coverage_period
-    report = demo_load()
-    assert report.created == ["coverage period 2025"]
-    periods = {cycle.year: (str(cycle.coverage_start), str(cycle.coverage_end)) for cycle in Cycle.objects.all()}
-    assert periods == {
-        2019: ("2016-07-01", "2019-06-30"),
-        2022: ("2019-07-01", "2022-06-30"),
-        2025: ("2022-07-01", "2025-06-30"),
-    }

@@ -14,9 +14,8 @@ from .codebook import GUIDANCE_FIELDS
 from .models import IndicatorGuidance
 
 # Three years up to the middle of the cycle's year, as the 2022 annex covers July 2019 to June 2022. The cycle
-# being written (2025) has one too, so the change-rationale rule is on in the demo: a 2025 rating that differs
-# from 2022's needs a rationale citing a source from July 2022 – June 2025 (or an editor's waiver).
-COVERAGE = {year: (date(year - 3, 7, 1), date(year, 6, 30)) for year in (2019, 2022, 2025)}
+# being written (2025) is left for editors to set: the change-rationale rule applies once a cycle has a period.
+COVERAGE = {year: (date(year - 3, 7, 1), date(year, 6, 30)) for year in (2019, 2022)}
 
 WRITTEN = {
     "BC-1": (

@@ -78,8 +78,6 @@ def test_unchanged_or_new_rating_needs_no_rationale(item, people, sources):
 
 
 def test_no_coverage_period_means_no_rule(korea_2025, people, sources):
-    korea_2025.cycle.coverage_start = korea_2025.cycle.coverage_end = None
-    korea_2025.cycle.save()
     item = korea_2025.items.get(indicator__code="BC-1")
     item = draft(item, people["researcher"], rating="fair", notes="Worse [@hrw-2024].")
     assert method_submission_problems(item) == []
