@@ -51,7 +51,8 @@ def may_view_agreement(user) -> bool:
 @register.inclusion_tag("method/_second_assessment.html", takes_context=True)
 def method_second_assessment(context, item) -> dict:
     """The review panel's second assessments of the item (one query): the blind rating beside the first, and the
-    settle form for its reviewer. The item page is only open to people who may see the first rating anyway."""
+    settle form for its reviewer. The item page is only open to people who may see the first rating anyway. No query
+    when the item was read with `has_second_assessments` false (workflow.views.item_for)."""
     user = context["request"].user
     seconds = (
         list(
@@ -60,7 +61,7 @@ def method_second_assessment(context, item) -> dict:
             .select_related("researcher", "first_researcher", "settled_by")
             .order_by("-requested_at", "-pk")
         )
-        if item.is_indicator
+        if item.is_indicator and getattr(item, "has_second_assessments", True)
         else []
     )
     entries = [{"second": s, "can_settle": can_settle_second_assessment(user, s, item)} for s in seconds]

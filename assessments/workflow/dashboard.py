@@ -78,10 +78,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         scope = [assessment.pk for assessment in assessments]
         # Issue 19: indicators of other countries an editor asked this person to rate blind (one query).
+        # Only researchers who are not editors are ever asked (permissions.blind_rater_problem): no query for others.
         blind = (
             SecondAssessment.objects.filter(researcher=user, status=SecondAssessmentStatus.REQUESTED)
             .select_related("item__indicator", "item__country_assessment__country", "item__country_assessment__cycle")
             .order_by("requested_at", "pk")
+            if permissions.may_be_asked_to_rate_blind(user)
+            else SecondAssessment.objects.none()
         )
         context.update(
             editor=editor,

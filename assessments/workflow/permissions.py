@@ -258,6 +258,11 @@ def blind_rater_problem(researcher: AnyUser, country_assessment: CountryAssessme
     return ""
 
 
+def may_be_asked_to_rate_blind(user: AnyUser) -> bool:
+    """Whether the user may ever be a blind second rater (a researcher who is not an editor); no query."""
+    return _is_active(user) and RESEARCHER in _group_names(user) and not is_editor(user)
+
+
 def can_request_second_assessment(user: AnyUser) -> bool:
     return is_editor(user)
 
