@@ -3,7 +3,12 @@
 from assessments.background.models import EditionFile, FailedTask, FailedTaskStatus, ReleaseStatus, ScheduledRelease
 from assessments.citations.models import Citation, Source, SourceType
 from assessments.framework.models import Country, Cycle, Indicator, Rating, ThematicArea, Trend
-from assessments.method.models import IndicatorGuidance, RatingChangeWaiver  # issue 19
+from assessments.method.models import (  # issue 19
+    IndicatorGuidance,
+    RatingChangeWaiver,
+    SecondAssessment,
+    SecondAssessmentStatus,
+)
 from assessments.publishing.models import Edition
 
 # The search index (assessments/search/) is a model of this app.
@@ -33,6 +38,8 @@ __all__ = [
     "Rating",
     "RatingChangeWaiver",
     "SearchDocument",
+    "SecondAssessment",
+    "SecondAssessmentStatus",
     "ReleaseStatus",
     "ScheduledRelease",
     "Source",

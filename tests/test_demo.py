@@ -53,3 +53,17 @@ def test_demo_load_writes_history_for_every_row(korea_2022):
     assert AssessmentItem.history.filter(country_assessment_id=korea_2022.pk).count() == 2 * items.count()
     assert set(AssessmentItem.history.values_list("history_change_reason", flat=True)) == {"demo load"}
     assert Citation.history.count() == Citation.objects.count()
+
+
+def test_demo_can_give_2025_its_coverage_period(demo):
+    """`loaddemo --with-2025-coverage`: the rationale rule is on in 2025 (off by default, see method/demo.py)."""
+    assert not Cycle.objects.get(year=2025).has_coverage_period
+    report = demo_load(coverage_2025=True)
+    assert report.created == ["coverage period 2025"]
+    periods = {cycle.year: (str(cycle.coverage_start), str(cycle.coverage_end)) for cycle in Cycle.objects.all()}
+    assert periods == {
+        2019: ("2016-07-01", "2019-06-30"),
+        2022: ("2019-07-01", "2022-06-30"),
+        2025: ("2022-07-01", "2025-06-30"),
+    }
+    assert demo_load(coverage_2025=True).created == []

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 from assessments.accounts.services import demo_users_ensure
 from assessments.citations.sources import source_fields_from_csl
 from assessments.framework.services import countries_sync, cycle_create
-from assessments.method.demo import method_demo_ensure
+from assessments.method.demo import COVERED_BY_DEFAULT, method_demo_ensure
 from assessments.models import (
     Assignment,
     AssignmentRole,
@@ -55,8 +55,10 @@ def demo_sources() -> list[dict]:
 
 
 @transaction.atomic
-def demo_load() -> DemoReport:
-    """Load everything that is missing; loading twice changes nothing."""
+def demo_load(*, coverage_2025: bool = False) -> DemoReport:
+    """Load everything that is missing; loading twice changes nothing.
+
+    `coverage_2025`: give 2025 its coverage period too, which switches the change-rationale rule on there."""
     report = DemoReport()
     users = demo_users_ensure()
     report.users = {name: password for name, (_, password) in users.items()}
@@ -71,7 +73,8 @@ def demo_load() -> DemoReport:
     cycle_2025 = cycle_create(
         year=2025, previous=cycle_2022, introduction=annex["introduction"].replace("2022", "2025"), **links
     )
-    report.created += method_demo_ensure()  # issue 19: coverage periods and the codebook
+    covered = (*COVERED_BY_DEFAULT, 2025) if coverage_2025 else COVERED_BY_DEFAULT
+    report.created += method_demo_ensure(covered=covered)  # issue 19: coverage periods and the codebook
     korea = Country.objects.by_code(annex["country"])
 
     entries = demo_sources()

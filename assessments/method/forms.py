@@ -1,8 +1,11 @@
-"""Forms of the method pages: codebook entries, the coverage period, codebook upload, rationale waivers."""
+"""Forms of the method pages: codebook entries, the coverage period, codebook upload, rationale waivers, second
+assessments (request, blind rating, settling)."""
 
 from django import forms
 
-from .models import LEVEL_FIELDS, IndicatorGuidance
+from assessments.framework.models import Rating
+
+from .models import JUSTIFICATION_MAX_CHARS, LEVEL_FIELDS, IndicatorGuidance
 
 
 class GuidanceForm(forms.ModelForm):
@@ -23,3 +26,44 @@ class CodebookUploadForm(forms.Form):
 
 class WaiverForm(forms.Form):
     reason = forms.CharField(max_length=500, widget=forms.TextInput)
+
+
+# --- second assessments ------------------------------------------------------------------------------------
+
+
+class SecondRequestForm(forms.Form):
+    """Editors: indicators × countries of a cycle, and the researcher who rates them blind."""
+
+    researcher = forms.TypedChoiceField(label="Second researcher", coerce=int)
+    indicators = forms.MultipleChoiceField(label="Indicators", widget=forms.CheckboxSelectMultiple)
+    countries = forms.MultipleChoiceField(label="Countries", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, researchers=(), indicators=(), countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["researcher"].choices = [("", "Choose a researcher")] + [
+            (user.pk, user.get_full_name() or user.username) for user in researchers
+        ]
+        self.fields["indicators"].choices = [(i.code, f"{i.code} {i.title}") for i in indicators]
+        self.fields["countries"].choices = [(c.code, c.name) for c in countries]
+
+
+class SecondRatingForm(forms.Form):
+    """The second researcher's blind rating (nothing of the first rating in it)."""
+
+    rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect)
+    justification = forms.CharField(
+        label="Why (a few sentences for the reviewer)",
+        required=False,
+        max_length=JUSTIFICATION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class SettleForm(forms.Form):
+    rating = forms.ChoiceField(choices=Rating.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Why (shown to the researchers)",
+        required=False,
+        max_length=JUSTIFICATION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

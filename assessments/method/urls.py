@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import second_views, views
 
 urlpatterns = [
     path("methodology/<int:year>/", views.MethodologyView.as_view(), name="methodology"),
@@ -15,6 +15,15 @@ urlpatterns = [
     path("cycles/<int:year>/freshness/", views.FreshnessReportView.as_view(), name="method-freshness"),
     path("cycles/<int:year>/calibration/<str:code>/", views.CalibrationView.as_view(), name="method-calibration"),
     path("cycles/<int:year>/consistency/", views.ConsistencyView.as_view(), name="method-consistency"),
+    path(
+        "cycles/<int:year>/second-assessments/request/",
+        second_views.SecondRequestView.as_view(),
+        name="method-second-request",
+    ),
+    path("cycles/<int:year>/agreement/", second_views.AgreementView.as_view(), name="method-agreement"),
+    path("second-ratings/<int:pk>/", second_views.SecondRatingView.as_view(), name="second-rating"),
+    path("second-ratings/<int:pk>/settle/", second_views.SecondSettleView.as_view(), name="second-rating-settle"),
+    path("second-ratings/<int:pk>/cancel/", second_views.SecondCancelView.as_view(), name="second-rating-cancel"),
     path(
         "cycles/<int:year>/<str:country>/<str:item>/waive-rationale/",
         views.RationaleWaiveView.as_view(),

@@ -70,6 +70,12 @@ def assignment_create(
     problem = assignment_problem(assignee=assignee, role=role)
     if problem:
         raise ValidationError(problem)
+    from assessments.method.second import open_blind_ratings
+
+    if open_blind_ratings(assignee, country_assessment):  # issue 19: assigning them would show the first ratings
+        raise ValidationError(
+            f"{assignee} has blind second ratings to give on {country_assessment}: an editor cancels them first."
+        )
     if Assignment.objects.filter(country_assessment=country_assessment, user=assignee, role=role).exists():
         raise ValidationError(f"{assignee} is already {AssignmentRole(role).label.lower()} of {country_assessment}.")
     assignment = Assignment(country_assessment=country_assessment, user=assignee, role=role)

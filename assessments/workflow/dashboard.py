@@ -18,6 +18,8 @@ from assessments.models import (
     Cycle,
     ItemKind,
     ItemStatus,
+    SecondAssessment,
+    SecondAssessmentStatus,
 )
 from assessments.review.deadlines import due_state, effective_due
 from assessments.workflow import permissions
@@ -75,6 +77,15 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             Q(country_assessment__in=researching) | Q(last_edited_by=user)
         )
         scope = [assessment.pk for assessment in assessments]
+        # Issue 19: indicators of other countries an editor asked this person to rate blind (one query).
+        # Only researchers who are not editors are ever asked (permissions.blind_rater_problem): no query for others.
+        blind = (
+            SecondAssessment.objects.filter(researcher=user, status=SecondAssessmentStatus.REQUESTED)
+            .select_related("item__indicator", "item__country_assessment__country", "item__country_assessment__cycle")
+            .order_by("requested_at", "pk")
+            if permissions.may_be_asked_to_rate_blind(user)
+            else SecondAssessment.objects.none()
+        )
         context.update(
             editor=editor,
             role_names=permissions.role_names(user),
@@ -82,6 +93,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             overseen=overseen,
             awaiting_review=list(awaiting[:LIST_LIMIT]),
             returned=list(returned[:LIST_LIMIT]),
+            blind_ratings=list(blind[:LIST_LIMIT]),
             activity=recent_activity(scope),
             overdue=sum(1 for a in mine if a.due_state == "overdue"),
             list_limit=LIST_LIMIT,

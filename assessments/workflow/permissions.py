@@ -254,3 +254,52 @@ def can_manage_tasks(user: AnyUser) -> bool:
 def can_exchange_data(user: AnyUser) -> bool:
     """Editors and admins import and export data; non-staff users are answered without a query."""
     return bool(user.is_authenticated and user.is_staff and is_editor(user))
+
+
+# --- second assessments (issue 19, part 5: blind ratings) -------------------------------------------------------
+
+
+def blind_rater_problem(researcher: AnyUser, country_assessment: CountryAssessment) -> str:
+    """Why `researcher` may not rate this assessment's indicators blind (empty when they may).
+
+    Blind means they cannot see the first rating: a researcher (by role) who is neither an editor or admin (who
+    see every draft) nor assigned to the assessment in any role."""
+    if not _is_active(researcher) or RESEARCHER not in _group_names(researcher):
+        return f"{researcher} does not have the researcher role."
+    if is_editor(researcher):
+        return f"{researcher} is an editor and sees every draft, so cannot rate blind."
+    if _assigned_roles(researcher, country_assessment):
+        return f"{researcher} is assigned to {country_assessment} and sees its ratings, so cannot rate it blind."
+    return ""
+
+
+def may_be_asked_to_rate_blind(user: AnyUser) -> bool:
+    """Whether the user may ever be a blind second rater (a researcher who is not an editor); no query."""
+    return _is_active(user) and RESEARCHER in _group_names(user) and not is_editor(user)
+
+
+def can_request_second_assessment(user: AnyUser) -> bool:
+    return is_editor(user)
+
+
+def can_cancel_second_assessment(user: AnyUser, second) -> bool:
+    return second.is_requested and is_editor(user)
+
+
+def can_give_second_rating(user: AnyUser, second) -> bool:
+    """Only the researcher asked gives the blind rating, once, while it is requested."""
+    return second.is_requested and _is_active(user) and second.researcher_id == user.pk
+
+
+def can_settle_second_assessment(user: AnyUser, second, item: AssessmentItem) -> bool:
+    """The item's reviewers (and editors) settle a disagreement; never one of the two researchers."""
+    if not second.needs_settling or not _is_active(user) or user.pk == second.researcher_id:
+        return False
+    if is_researcher_of(user, item.country_assessment) or user.pk == second.first_researcher_id:
+        return False
+    return is_editor(user) or is_reviewer_of(user, item.country_assessment)
+
+
+def can_view_agreement(user: AnyUser) -> bool:
+    """The agreement figures of a cycle name researchers and ratings of every country: editors."""
+    return is_editor(user)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -30,6 +30,7 @@ from assessments.models import (
     ItemKind,
     ItemStatus,
     Rating,
+    SecondAssessment,
     Source,
     Trend,
 )
@@ -89,6 +90,8 @@ def item_for(user, year: int, country: str, slug: str) -> AssessmentItem:
         "rating_change_waiver",  # issue 19: the rating-change panel
         "last_edited_by",
     ).filter(country_assessment__cycle__year=year, country_assessment__country__code=country.upper())
+    # issue 19: whether the review panel has second assessments to show (read in the same query)
+    items = items.annotate(has_second_assessments=Exists(SecondAssessment.objects.filter(item=OuterRef("pk"))))
     if slug in (ItemKind.OVERVIEW, ItemKind.CONCLUSION):
         item = get_object_or_404(items, kind=slug)
     else:

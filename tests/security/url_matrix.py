@@ -229,7 +229,28 @@ def _changed_rating(world: World) -> dict:
     return {"reason": "The scale was recalibrated."}
 
 
+def _second(slug: str, **submitted) -> Callable[[World], dict]:
+    """A second assessment of a Korea 2025 item asked of the outsider (made once, kept: it changes no answer);
+    with `submitted`, already rated (and disagreeing with the world's Fair on BC-1)."""
+
+    def params(world: World) -> dict:
+        from django.utils import timezone
+
+        from assessments.models import SecondAssessment
+
+        values = {"status": "submitted", "submitted_at": timezone.now(), **submitted} if submitted else {}
+        second, _ = SecondAssessment.objects.get_or_create(
+            item=_item(world, 2025, slug),
+            researcher=world.users["outsider"],
+            defaults={"requested_by": world.users["editor"], **values},
+        )
+        return {"pk": second.pk}
+
+    return params
+
+
 CODEBOOK_2025 = Redirect("method-codebook", (2025,))
+AGREEMENT_2025 = Redirect("method-agreement", (2025,))
 
 
 def _ask_review(year: int, slug: str, *, reopen: bool = False) -> Callable[[World], dict]:
@@ -804,6 +825,44 @@ URLS: dict[str, list[Case]] = {
             params=korea(2025, item="BC-1"),
             method="post",
             data=_changed_rating,
+        ),
+    ],
+    # Second assessments (issue 19, part 5): editors ask and read the agreement; only the researcher asked (the
+    # outsider here) opens the blind form; the item's reviewer and editors settle; editors cancel.
+    "method-second-request": [
+        Case(EDITORS, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, AGREEMENT_2025, AGREEMENT_2025),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {"researcher": world.users["outsider"].pk, "indicators": ["PM-1"], "countries": ["KOR"]},
+        ),
+    ],
+    "method-agreement": [Case(EDITORS, params=lambda world: {"year": 2025})],
+    "second-rating": [
+        Case(expect(LOGIN, 200, 403, 403, 403, 403), params=_second("BC-2")),
+        Case(
+            expect(LOGIN, Redirect("dashboard"), 403, 403, 403, 403),
+            params=_second("BC-2"),
+            method="post",
+            data=lambda world: {"rating": "weak"},
+        ),
+    ],
+    "second-rating-settle": [
+        Case(expect(LOGIN, 405, 405, 405, 405, 405), params=_second("BC-1", rating="weak", first_rating="fair")),
+        Case(
+            expect(LOGIN, 403, 403, *[Redirect("item-edit", (2025, "KOR", "BC-1"))] * 3),
+            params=_second("BC-1", rating="weak", first_rating="fair"),
+            method="post",
+            data=lambda world: {"rating": "weak", "note": "Settled."},
+        ),
+    ],
+    "second-rating-cancel": [
+        Case(GET_ON_EDITOR_POST, params=_second("BC-2")),
+        Case(
+            expect(LOGIN, 403, 403, 403, AGREEMENT_2025, AGREEMENT_2025),
+            params=_second("BC-2"),
+            method="post",
         ),
     ],
     # Accounts (django.contrib.auth.urls)
