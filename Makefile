@@ -79,7 +79,7 @@ cluster-packages:
 run: setup
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py loaddemo
+	$(PY) manage.py loaddemo --with-2025-coverage
 	@echo "Serving on http://127.0.0.1:8000/  (log in at http://127.0.0.1:8000/accounts/login/); task worker log: var/worker.log"
 	@$(PY) manage.py r2p_worker >var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
