@@ -45,3 +45,8 @@ __all__ = [
 from assessments.review.models import DigestKind, DigestSent, Suggestion, SuggestionStatus  # noqa: E402
 
 __all__ += ["DigestKind", "DigestSent", "Suggestion", "SuggestionStatus"]
+
+# The archive import (issue 15): uploads being read, and the original files of imported editions.
+from assessments.archive.models import ArchiveUpload, ArchiveUploadStatus, EditionOriginal  # noqa: E402
+
+__all__ += ["ArchiveUpload", "ArchiveUploadStatus", "EditionOriginal"]
