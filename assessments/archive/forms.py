@@ -88,7 +88,7 @@ class ArchiveCorrectionForm(forms.Form):
             "title": forms.CharField(required=False, max_length=500, initial=csl.get("title", "")),
             "issued": forms.CharField(
                 required=False,
-                max_length=10,
+                max_length=40,
                 label="Year or date",
                 help_text="2022, 2022-03 or 2022-03-01; empty for n.d.",
                 initial=issued,
