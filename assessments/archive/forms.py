@@ -71,7 +71,7 @@ class ArchiveCorrectionForm(forms.Form):
                 label="Or cite this library source instead (its key)",
                 help_text="Leave empty to add the source as corrected here.",
             ),
-            "type": forms.ChoiceField(choices=types, initial=csl.get("type", SourceType.REPORT)),
+            "type": forms.ChoiceField(label="Type", choices=types, initial=csl.get("type", SourceType.REPORT)),
             "authors": forms.CharField(
                 required=False,
                 max_length=500,
@@ -85,7 +85,7 @@ class ArchiveCorrectionForm(forms.Form):
                 label="Abbreviation",
                 initial=(csl.get("custom") or {}).get("author-abbreviation", ""),
             ),
-            "title": forms.CharField(required=False, max_length=500, initial=csl.get("title", "")),
+            "title": forms.CharField(label="Title", required=False, max_length=500, initial=csl.get("title", "")),
             "issued": forms.CharField(
                 required=False,
                 max_length=40,
@@ -99,7 +99,9 @@ class ArchiveCorrectionForm(forms.Form):
                 label="Published in (journal, website)",
                 initial=csl.get("container-title", ""),
             ),
-            "publisher": forms.CharField(required=False, max_length=300, initial=csl.get("publisher", "")),
+            "publisher": forms.CharField(
+                label="Publisher", required=False, max_length=300, initial=csl.get("publisher", "")
+            ),
             "url": forms.URLField(
                 required=False, max_length=1000, label="URL", assume_scheme="https", initial=csl.get("URL", "")
             ),
