@@ -265,7 +265,7 @@ def _source_replace(parsed: ParsedAnnex, old: str, new: str) -> None:
 
 
 class ArchiveConfirmForm(forms.Form):
-    token = forms.CharField(max_length=64)
+    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
     publish = forms.BooleanField(required=False, label="Publish as edition v1 with its original date")
     published_on = forms.DateField(required=False, label="Originally published on")
 

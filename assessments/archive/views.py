@@ -81,11 +81,7 @@ class ArchiveUploadView(ArchiveEditorMixin, View):
             if request.htmx:
                 return HttpResponseClientRedirect(url)
             return redirect(url)
-        context = {
-            "upload": upload,
-            "too_long": reading_too_long(upload),
-            "form": ArchiveUploadForm(initial={"country": upload.country.code, "cycle": upload.cycle.year}),
-        }
+        context = {"upload": upload, "too_long": reading_too_long(upload)}
         template = "archive/_upload_status.html" if request.htmx else self.template_name
         response = render(request, template, context)
         response["Cache-Control"] = "no-store"

@@ -127,10 +127,22 @@ def test_editor_imports_an_archived_annex(live_server, page):
     library = Source.objects.exclude(pk__in=hidden).exclude(title="").order_by("pk").first()
     search = page.locator(".archive-sources .source-use-search").nth(1)
     search.fill(library.title.split()[0] + " " + library.title.split()[1])
+    page.wait_for_selector(f"#source-results-1 [data-cite-key='{library.key}']")
+    _shot_element(page, "#source-results-1", "picker")
     page.locator(f"#source-results-1 [data-cite-key='{library.key}']").click()
     assert page.input_value("input[name=s1-use]") == library.key
     page.locator(".archive-sources fieldset.proposed-source").first.scroll_into_view_if_needed()
     _shot_element(page, ".archive-sources", "sources")
+
+    # A date r2p cannot read: explained, and nothing typed is lost.
+    page.fill("input[name=s0-issued]", "last spring")
+    page.locator(".archive-sources button:has-text('Save corrections and check again')").click()
+    page.wait_for_selector("[role=alert]:has-text('Not saved yet')")
+    assert "not “last spring”" in page.inner_text("fieldset.proposed-source.has-errors")
+    assert page.input_value("input[name=s0-title]") == "Corrected on the review screen"
+    assert page.input_value("input[name=s1-use]") == library.key
+    _shot_element(page, "fieldset.proposed-source.has-errors", "sources-error")
+    page.fill("input[name=s0-issued]", "2022")
     page.locator(".archive-sources button:has-text('Save corrections and check again')").click()
     page.wait_for_selector(".message:has-text('cited as library source @" + library.key + "')")
     assert page.input_value("input[name=s0-title]") == "Corrected on the review screen"
