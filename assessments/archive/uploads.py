@@ -7,12 +7,14 @@ The upload page polls the row's status until the parsed annex is ready for revie
 import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.background.retry import enqueue_on_commit
-from assessments.models import ArchiveUpload, ArchiveUploadStatus, Country, Cycle
+from assessments.background.retry import enqueue, enqueue_on_commit
+from assessments.models import ArchiveUpload, ArchiveUploadStatus, Country, Cycle, EditionOriginal
 from assessments.workflow.permissions import can_import_archive
 
 from .convert import UnsupportedFile
@@ -20,8 +22,14 @@ from .originals import StoredOriginal, original_read, original_store
 
 logger = logging.getLogger(__name__)
 
-# After this long still "being read", the page says something went wrong (a lost task, a dead worker).
+# Still "being read" after this long, the status page asks the worker again (once per marker's life): the task
+# may have been lost with a worker or a queue; it is idempotent.
+READING_NUDGE_AFTER = timedelta(minutes=2)
+NUDGE_MARKER_SECONDS = 5 * 60
+# After this long still "being read", the page says something went wrong (a stopped worker).
 READING_TOO_LONG = timedelta(minutes=10)
+# Uploads are forgotten after two days (their staged review expires after one); a published one's file stays.
+KEEP_UNPUBLISHED = timedelta(days=2)
 
 
 @transaction.atomic
@@ -44,6 +52,7 @@ def archive_upload_create(*, user, country: Country, cycle: Cycle, content: byte
     )
     upload.full_clean()
     upload.save()
+    archive_uploads_prune()  # after the save: a file this upload stores again is kept
     enqueue_on_commit(read_archive_upload, upload.pk)
     return upload
 
@@ -90,3 +99,33 @@ def reading_too_long(upload: ArchiveUpload) -> bool:
 
 def stored_original(upload: ArchiveUpload) -> StoredOriginal:
     return StoredOriginal(upload.file_name, upload.name, upload.sha256, upload.size, upload.content_type)
+
+
+def archive_upload_nudge(upload: ArchiveUpload) -> bool:
+    """Enqueue the reading again when an upload has been waiting too long (the first task may be lost)."""
+    from .tasks import read_archive_upload
+
+    if upload.status != ArchiveUploadStatus.READING or timezone.now() - upload.created_at < READING_NUDGE_AFTER:
+        return False
+    if not cache.add(f"r2p:archive-read-nudged:{upload.pk}", 1, NUDGE_MARKER_SECONDS):
+        return False
+    enqueue(read_archive_upload, upload.pk)
+    return True
+
+
+def archive_uploads_prune(keep: timedelta = KEEP_UNPUBLISHED) -> int:
+    """Forget uploads older than `keep`; their stored file goes too unless an edition's original is that file."""
+    old = list(ArchiveUpload.objects.filter(created_at__lt=timezone.now() - keep).values_list("pk", "name"))
+    if not old:
+        return 0
+    names = {name for _pk, name in old}
+    kept = set(EditionOriginal.objects.filter(name__in=names).values_list("name", flat=True))
+    kept |= set(
+        ArchiveUpload.objects.filter(name__in=names)
+        .exclude(pk__in=[pk for pk, _name in old])
+        .values_list("name", flat=True)
+    )
+    ArchiveUpload.objects.filter(pk__in=[pk for pk, _name in old]).delete()
+    for name in names - kept:
+        transaction.on_commit(lambda name=name: default_storage.delete(name), robust=True)
+    return len(old)

@@ -25,7 +25,13 @@ from .services import (
     country_assessment_import_archive,
 )
 from .staging import staged_discard, staged_load, staged_store
-from .uploads import archive_upload_create, archive_upload_for, reading_too_long, stored_original
+from .uploads import (
+    archive_upload_create,
+    archive_upload_for,
+    archive_upload_nudge,
+    reading_too_long,
+    stored_original,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +87,7 @@ class ArchiveUploadView(ArchiveEditorMixin, View):
             if request.htmx:
                 return HttpResponseClientRedirect(url)
             return redirect(url)
+        archive_upload_nudge(upload)
         context = {"upload": upload, "too_long": reading_too_long(upload)}
         template = "archive/_upload_status.html" if request.htmx else self.template_name
         response = render(request, template, context)

@@ -2,6 +2,7 @@
 edition and served for download, and the proposed sources corrected on the review screen."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from unittest import mock
 
@@ -11,12 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.archive.originals import original_store
 from assessments.archive.services import archive_publish
 from assessments.archive.tasks import read_archive_upload
-from assessments.archive.uploads import archive_upload_read
+from assessments.archive.uploads import archive_upload_read, archive_uploads_prune
 from assessments.models import ArchiveUpload, ArchiveUploadStatus, Citation, Source
+from r2p.settings.base import TASK_BACKENDS
+from tests.background.conftest import BACKENDS, Queue
 from tests.factories import SourceFactory
 
 from .conftest import korea
@@ -274,3 +278,64 @@ def test_accepted_dates(value):
 
     assert _date_parts(value) is not None
     assert _date_parts("2022-13") is None and _date_parts("22") is None
+
+
+# --- the real queue: the task is found by path and run by the worker ---------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def queue(request, settings) -> Queue:
+    name = request.param
+    settings.TASKS = {"default": {"BACKEND": TASK_BACKENDS[name]}}
+    if name == "rq":
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()
+    settings.R2P_TASKS_BACKEND = name
+    return Queue(name)
+
+
+def test_the_worker_reads_the_upload_from_the_queue(bare, client, queue, reference_text):
+    client.force_login(bare["editor"])
+    status_url = post_upload(client, "annex.txt", reference_text.encode("utf-8"))
+    assert queue.waiting() == 1 and ArchiveUpload.objects.get().status == ArchiveUploadStatus.READING
+    assert "is being read…" in client.get(status_url).content.decode()
+    queue.run()
+    assert ArchiveUpload.objects.get().status == ArchiveUploadStatus.READY
+    token = review_token(client, status_url)
+    assert client.get(reverse("archive-review"), {"token": token}).status_code == 200
+
+
+def test_a_lost_task_is_asked_for_again_then_the_page_says_so(bare, client):
+    from django.core.cache import cache
+
+    cache.clear()  # "asked again" markers are keyed by upload id
+    client.force_login(bare["editor"])
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the task is lost
+        response = client.post(
+            reverse("archive-import"),
+            {"file": SimpleUploadedFile("annex.txt", b"text"), "country": "KOR", "cycle": 2022},
+        )
+    upload = ArchiveUpload.objects.get()
+    ArchiveUpload.objects.filter(pk=upload.pk).update(created_at=upload.created_at - timedelta(minutes=3))
+    with mock.patch("assessments.archive.uploads.enqueue") as enqueue:
+        client.get(response["Location"])
+        client.get(response["Location"])
+    enqueue.assert_called_once_with(read_archive_upload, upload.pk)  # once, whoever polls
+    ArchiveUpload.objects.filter(pk=upload.pk).update(created_at=upload.created_at - timedelta(minutes=11))
+    page = client.get(response["Location"]).content.decode()
+    assert "taking too long" in page and 'role="alert"' in page and "hx-trigger" not in page
+
+
+def test_old_uploads_are_pruned_but_a_published_original_stays(bare, client, reference_text):
+    client.force_login(bare["editor"])
+    token = review_token(client, post_upload(client, "published.txt", reference_text.encode("utf-8")))
+    client.post(reverse("archive-confirm"), {"token": token, "publish": "on", "published_on": "2022-09-01"})
+    post_upload(client, "forgotten.txt", b"an annex nobody confirmed")
+    published, forgotten = ArchiveUpload.objects.order_by("pk")
+    ArchiveUpload.objects.update(created_at=timezone.now() - timedelta(days=3))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert archive_uploads_prune() == 2
+    assert not ArchiveUpload.objects.exists()
+    assert default_storage.exists(published.name) and not default_storage.exists(forgotten.name)
+    assert korea(2022).editions.get().original.name == published.name
