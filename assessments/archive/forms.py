@@ -119,6 +119,15 @@ class ArchiveCorrectionForm(forms.Form):
                 citing.setdefault(key, []).append(footnote.number)
         for index, key in enumerate(self.proposed):
             prefix = f"s{index}-"
+            for name in self.fields:
+                if name.startswith(prefix):
+                    bound = self[name]
+                    described = [f"{bound.auto_id}-help"] if bound.help_text else []
+                    if bound.errors:
+                        bound.field.widget.attrs["aria-invalid"] = "true"
+                        described.insert(0, f"{bound.auto_id}-error")
+                    if described:
+                        bound.field.widget.attrs["aria-describedby"] = " ".join(described)
             yield {
                 "index": index,
                 "key": key,

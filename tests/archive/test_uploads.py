@@ -261,6 +261,7 @@ def test_bad_source_input_is_explained_and_loses_no_other_correction(bare, clien
     html = response.content.decode()
     assert 'role="alert"' in html and "Everything you typed is still on this page" in html
     assert "Enter a valid URL." in html
+    assert 'aria-invalid="true" aria-describedby="id_s0-url-error"' in html
     assert "Give the year (2022) or the date (2022-03-01), not “last spring”." in html
     assert f"@{form.proposed[1]} needs a title" in html
     assert "There is no source @no-such-source in the library" in html
