@@ -64,7 +64,7 @@ class ArchiveImportView(ArchiveEditorMixin, View):
 
 class ArchiveUploadView(ArchiveEditorMixin, View):
     """Step 1½: "being read…" until the task has read the upload, then on to the review (htmx polls this page,
-    which answers with its status partial only; without JavaScript the page refreshes itself)."""
+    which answers with its status partial only; without JavaScript a link checks again)."""
 
     template_name = "archive/upload.html"
 
