@@ -59,3 +59,8 @@ from assessments.review.models import (  # noqa: E402
 )
 
 __all__ += ["DigestKind", "DigestSent", "ItemSeen", "MailPreference", "Suggestion", "SuggestionStatus"]
+
+# The archive import (issue 15): uploads being read, and the original files of imported editions.
+from assessments.archive.models import ArchiveUpload, ArchiveUploadStatus, EditionOriginal  # noqa: E402
+
+__all__ += ["ArchiveUpload", "ArchiveUploadStatus", "EditionOriginal"]

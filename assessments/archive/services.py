@@ -280,13 +280,22 @@ def published_at_from(value: datetime.date | datetime.datetime | str | None) -> 
     return datetime.datetime.combine(value, datetime.time(12), tzinfo=datetime.UTC)
 
 
-def archive_publish(*, country_assessment: CountryAssessment, user, published_on, file_name: str) -> Edition:
-    """Publish the imported annex as edition v1 carrying its original publication date."""
+@transaction.atomic
+def archive_publish(
+    *, country_assessment: CountryAssessment, user, published_on, file_name: str, original=None
+) -> Edition:
+    """Publish the imported annex as edition v1 carrying its original publication date, with `original` (a
+    StoredOriginal: the uploaded file, stored whole) attached for download in the same transaction."""
     from assessments.publishing.services import annex_publish
 
-    return annex_publish(
+    from .originals import edition_original_attach
+
+    edition = annex_publish(
         country_assessment=country_assessment,
         user=user,
         reason=f"{archive_reason(file_name)}; published {published_on}",
         published_at=published_at_from(published_on),
     )
+    if original is not None:
+        edition_original_attach(edition=edition, stored=original)
+    return edition

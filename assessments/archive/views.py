@@ -6,24 +6,32 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
 
 from assessments.io.formats import FileError
-from assessments.models import Country, Cycle
+from assessments.models import ArchiveUpload, ArchiveUploadStatus, Country, Cycle
 
-from .convert import UnsupportedFile
+from .document import ParsedAnnex
 from .forms import ArchiveConfirmForm, ArchiveCorrectionForm, ArchiveUploadForm
 from .matching import indicators_for_cycle
 from .services import (
     annex_check,
-    annex_parse,
     archive_publish,
     can_import_archive,
     country_assessment_import_archive,
 )
 from .staging import staged_discard, staged_load, staged_store
+from .uploads import (
+    archive_upload_create,
+    archive_upload_for,
+    archive_upload_nudge,
+    reading_too_long,
+    stored_original,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +44,7 @@ class ArchiveEditorMixin(LoginRequiredMixin):
 
 
 class ArchiveImportView(ArchiveEditorMixin, View):
-    """Step 1: upload. Reading a PDF takes a few seconds; the parsed annex is staged for the review."""
+    """Step 1: upload. The file is stored and a background task reads it (a PDF takes seconds): never here."""
 
     template_name = "archive/import.html"
 
@@ -47,16 +55,44 @@ class ArchiveImportView(ArchiveEditorMixin, View):
         form = ArchiveUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        upload, country, cycle = (form.cleaned_data[name] for name in ("file", "country", "cycle"))
-        try:
-            parsed = annex_parse(cycle=cycle, country=country, content=upload.read(), file_name=upload.name)
-        except (UnsupportedFile, UnicodeDecodeError, ValueError) as error:
-            form.add_error("file", f"r2p could not read this file: {error}")
-            return render(request, self.template_name, {"form": form}, status=400)
-        token = staged_store(
-            parsed, session=request.session, country=country.code, cycle=cycle.year, file_name=upload.name
+        upload_file, country, cycle = (form.cleaned_data[name] for name in ("file", "country", "cycle"))
+        upload = archive_upload_create(
+            user=request.user, country=country, cycle=cycle, content=upload_file.read(), file_name=upload_file.name
         )
-        return redirect(f"{reverse('archive-review')}?token={token}")
+        return redirect("archive-upload", pk=upload.pk)
+
+
+class ArchiveUploadView(ArchiveEditorMixin, View):
+    """Step 1½: "being read…" until the task has read the upload, then on to the review (htmx polls this page,
+    which answers with its status partial only; without JavaScript a link checks again)."""
+
+    template_name = "archive/upload.html"
+
+    def get(self, request, pk: int):
+        try:
+            upload = archive_upload_for(request.user, pk)
+        except ArchiveUpload.DoesNotExist:
+            raise Http404("No such upload of yours.") from None
+        if upload.status == ArchiveUploadStatus.READY:
+            parsed = ParsedAnnex.from_dict(upload.parsed)
+            token = staged_store(
+                parsed,
+                session=request.session,
+                country=upload.country.code,
+                cycle=upload.cycle.year,
+                file_name=upload.file_name,
+                upload=upload.pk,
+            )
+            url = f"{reverse('archive-review')}?token={token}"
+            if request.htmx:
+                return HttpResponseClientRedirect(url)
+            return redirect(url)
+        archive_upload_nudge(upload)
+        context = {"upload": upload, "too_long": reading_too_long(upload)}
+        template = "archive/_upload_status.html" if request.htmx else self.template_name
+        response = render(request, template, context)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def _staged(request, token: str):
@@ -97,7 +133,12 @@ class ArchiveReviewView(ArchiveEditorMixin, View):
         annex_check(parsed, cycle=cycle, country=country)
         staged_discard(token, session=request.session)
         token = staged_store(
-            parsed, session=request.session, country=country.code, cycle=cycle.year, file_name=payload["file_name"]
+            parsed,
+            session=request.session,
+            country=country.code,
+            cycle=cycle.year,
+            file_name=payload["file_name"],
+            upload=payload.get("upload"),
         )
         if changed:
             messages.success(request, f"Corrected: {', '.join(changed)}. The checks were run again.")
@@ -143,11 +184,13 @@ class ArchiveConfirmView(ArchiveEditorMixin, View):
                     file_name=payload["file_name"],
                 )
                 if form.cleaned_data["publish"]:
+                    upload = ArchiveUpload.objects.filter(pk=payload.get("upload"), uploaded_by=request.user).first()
                     archive_publish(
                         country_assessment=assessment,
                         user=request.user,
                         published_on=form.cleaned_data["published_on"],
                         file_name=payload["file_name"],
+                        original=stored_original(upload) if upload is not None else None,
                     )
         except ValidationError as error:
             messages.error(request, "Nothing was written: " + "; ".join(error.messages))

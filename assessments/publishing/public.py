@@ -91,11 +91,11 @@ class AnnexDetailView(DetailView):
 
     def get_object(self, queryset=None):
         editions = _editions(self.kwargs["year"], self.kwargs["country"])
-        self.history = list(editions.defer("html", "snapshot").order_by("-number"))
+        self.history = list(editions.select_related("original").defer("html", "snapshot").order_by("-number"))
         if not self.history:
             raise Http404("No published annex.")
         number = self.kwargs.get("number") or self.history[0].number
-        return get_object_or_404(editions.defer("snapshot"), number=number)
+        return get_object_or_404(editions.select_related("original").defer("snapshot"), number=number)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,3 +160,30 @@ class AnnexDownloadView(View):
         return edition_file_response(
             record, filename=filename, inline=fmt in ("html", "pdf"), etag=etag, last_modified=edition.published_at
         )
+
+
+class AnnexOriginalView(View):
+    """The original publication an imported edition was read from (the archive import), from storage: a
+    download named after the edition, cacheable for ever (its name and ETag hold the file's SHA-256)."""
+
+    def get(self, request, year: int, country: str, number: int):
+        from assessments.archive.originals import download_name
+
+        edition = get_object_or_404(
+            _editions(year, country).select_related("original").defer("html", "snapshot"), number=number
+        )
+        original = getattr(edition, "original", None)
+        if original is None:
+            raise Http404("This edition was not imported from an original file.")
+        etag = f'"{original.sha256[:32]}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            response["Cache-Control"] = IMMUTABLE
+            return response
+        response = edition_file_response(
+            original, filename=download_name(original), inline=False, etag=etag, last_modified=edition.published_at
+        )
+        if response is None:
+            raise Http404("The original file is missing from storage.")
+        return response

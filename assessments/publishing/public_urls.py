@@ -16,6 +16,11 @@ urlpatterns = [
         public.AnnexDownloadView.as_view(),
         name="annex-download",
     ),
+    path(
+        "annex/<int:year>/<str:country>/v<int:number>/original",
+        public.AnnexOriginalView.as_view(),
+        name="annex-original",
+    ),
 ]
 
 # The public regional overview, open data downloads and API (assessments/overview/urls.py).

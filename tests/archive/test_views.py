@@ -3,6 +3,7 @@
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from assessments.models import ItemStatus
@@ -10,11 +11,24 @@ from assessments.models import ItemStatus
 from .conftest import korea
 
 
-def _upload(client, text: str):
-    upload = SimpleUploadedFile("annex-kor-2022.txt", text.encode("utf-8"), "text/plain")
-    response = client.post(reverse("archive-import"), {"file": upload, "country": "KOR", "cycle": 2022})
-    assert response.status_code == 302
+def post_upload(client, name: str, content: bytes, country: str = "KOR"):
+    """Upload; the task reading the file runs when the request's transaction commits (ImmediateBackend)."""
+    upload = SimpleUploadedFile(name, content)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("archive-import"), {"file": upload, "country": country, "cycle": 2022})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert re.fullmatch(r"/data/archive/uploads/\d+/", response["Location"])
+    return response["Location"]
+
+
+def review_token(client, status_url: str) -> str:
+    response = client.get(status_url)
+    assert response.status_code == 302, response.content.decode()[:2000]
     return re.search(r"token=(\w+)", response["Location"]).group(1)
+
+
+def _upload(client, text: str):
+    return review_token(client, post_upload(client, "annex-kor-2022.txt", text.encode("utf-8")))
 
 
 def test_upload_page_for_editors_only(bare, client, django_assert_max_num_queries):
@@ -64,10 +78,8 @@ def test_review_shows_summary_disagreement_then_corrects_and_confirms(
 
 def test_a_word_file_goes_through_the_same_review(bare, client, exported_korea):
     client.force_login(bare["editor"])
-    upload = SimpleUploadedFile("annex-kor-2022.docx", exported_korea["docx"].read_bytes())
-    response = client.post(reverse("archive-import"), {"file": upload, "country": "KOR", "cycle": 2022})
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    token = review_token(client, post_upload(client, "annex-kor-2022.docx", exported_korea["docx"].read_bytes()))
+    page = client.get(reverse("archive-review"), {"token": token}).content.decode()
     assert "Review the import: Republic of Korea 2022" in page
     assert "new sources proposed: 51" in page  # the library was empty: every cited work is proposed
 

@@ -57,6 +57,24 @@ KOREA_2022 = Redirect("country-assessment", (2022, "KOR"))
 ANNEX_FORMATS = ("html", "pdf", "docx", "json", "md")
 
 
+def _editor_archive_upload(world: World) -> int:
+    from assessments.models import ArchiveUpload, Country, Cycle
+
+    upload, _ = ArchiveUpload.objects.get_or_create(
+        uploaded_by=world.users["editor"],
+        file_name="annex.pdf",
+        defaults={
+            "country": Country.objects.by_code("KOR"),
+            "cycle": Cycle.objects.get(year=2022),
+            "name": "archive/annex.0000.pdf",
+            "sha256": "0" * 64,
+            "size": 1,
+            "content_type": "application/pdf",
+        },
+    )
+    return upload.pk
+
+
 def _failed_task():
     from django.utils import timezone
 
@@ -285,6 +303,11 @@ URLS: dict[str, list[Case]] = {
         *[Case(PUBLIC, params=korea(2022, number=1, fmt=fmt), label=fmt) for fmt in ANNEX_FORMATS],
         Case(MISSING, params=korea(2022, number=2, fmt="json"), label="no v2"),
         Case(MISSING, params=korea(2025, number=1, fmt="md"), label="never published"),
+    ],
+    # The original file of an imported edition (the archive import); the demo's editions were not imported.
+    "public:annex-original": [
+        Case(MISSING, params=korea(2022, number=1), label="not imported"),
+        Case(MISSING, params=korea(2025, number=1), label="never published"),
     ],
     # Public regional overview, open data and API: published editions only, for everyone.
     "public:regional-latest": [Case(everyone(Redirect("public:regional", (2022,))))],
@@ -737,6 +760,18 @@ URLS: dict[str, list[Case]] = {
     "archive-import": [
         Case(EDITORS),
         Case(expect(LOGIN, 403, 403, 403, 400, 400), method="post", data=lambda world: {}, label="no file"),
+    ],
+    "archive-upload": [
+        Case(
+            expect(LOGIN, 403, 403, 403, 200, 404),  # only its uploader sees an upload being read
+            params=lambda world: {"pk": _editor_archive_upload(world)},
+            label="the editor's upload",
+        ),
+        Case(
+            expect(LOGIN, 403, 403, 403, 404, 404),
+            params=lambda world: {"pk": 999999},
+            label="unknown upload",
+        ),
     ],
     "archive-review": [
         Case(

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessments.archive.convert import UnsupportedFile
+from assessments.archive.originals import original_store
 from assessments.archive.report import annex_report_lines
 from assessments.archive.services import (
     annex_parse,
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                         user=person,
                         published_on=published_on,
                         file_name=path.name,
+                        original=original_store(path.read_bytes(), file_name=path.name),
                     )
         except (ValidationError, PermissionDenied) as error:
             messages = getattr(error, "messages", [str(error)])
@@ -81,3 +83,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Imported {assessment} from {path.name}."))
         if publish:
             self.stdout.write(self.style.SUCCESS(f"Published as v{edition.number} on {edition.published_at:%Y-%m-%d}."))
+            self.stdout.write(f"Original file attached for download: {edition.original.name}")
