@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks.loadtest import summary_lines, summary_read
+from benchmarks.loadtest import TARGET_P95_MS, summary_lines, summary_read
 from benchmarks.traffic import DOWNLOAD_ANNEXES, annex_urls, download_urls, downloadable
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "locustfile.py"
@@ -134,6 +134,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--files-timeout", type=float, default=900, help="seconds to wait for the worker to render every file"
         )
+        parser.add_argument(
+            "--saturation",
+            action="store_true",
+            help="stepped load: run locust once per --steps user count (each for --step-time) and report the "
+            "highest request rate served with p95 ≤ 300 ms and no failures",
+        )
+        parser.add_argument("--steps", default="10,20,40,80,160,320", help="user counts of the saturation steps")
+        parser.add_argument("--step-time", default="45s", help="duration of each saturation step")
 
     def handle(
         self,
@@ -149,6 +157,9 @@ class Command(BaseCommand):
         access_log,
         target,
         files_timeout,
+        saturation=False,
+        steps="10,20,40,80,160,320",
+        step_time="45s",
         **options,
     ):
         if settings.DEBUG:
@@ -221,9 +232,12 @@ class Command(BaseCommand):
                 if annexes
                 else "Warm-up: none; readers download from every annex, export cache cold"
             )
+            environment = {**os.environ, DOWNLOAD_ANNEXES_ENV: str(download_annexes)}
+            if saturation:
+                self._saturation(locust, environment, csv, [int(n) for n in steps.split(",") if n.strip()], step_time)
+                return
             self.stdout.write(f"Load: locust, {users} users (spawn {spawn_rate:g}/s) for {run_time}\n")
             self.stdout.flush()
-            environment = {**os.environ, DOWNLOAD_ANNEXES_ENV: str(download_annexes)}
             subprocess.run(locust, cwd=settings.BASE_DIR, env=environment, check=False)
         except KeyboardInterrupt:
             raise CommandError("interrupted") from None
@@ -235,3 +249,50 @@ class Command(BaseCommand):
         except (OSError, ValueError) as missing:
             raise CommandError(f"locust left no statistics: {missing}") from None
         self.stdout.write("\n" + "\n".join(summary_lines(summary)))
+
+    def _saturation(self, locust: list[str], environment: dict, csv: str, steps: list[int], step_time: str) -> None:
+        """One locust run per step of users (more users: a higher request rate), until p95 passes the target or
+        requests fail; the highest rate met is the one the server sustains."""
+        self.stdout.write(f"Saturation: steps of {', '.join(map(str, steps))} users, {step_time} each\n")
+        results = []
+        for users in steps:
+            prefix = f"{csv}_step{users}"
+            command = [
+                *(arg for arg in locust if not arg.startswith(("--users=", "--run-time=", "--csv=", "--spawn-rate="))),
+                f"--users={users}",
+                f"--spawn-rate={max(10, users // 2)}",
+                f"--run-time={step_time}",
+                f"--csv={prefix}",
+            ]
+            subprocess.run(command, cwd=settings.BASE_DIR, env=environment, check=False, stdout=subprocess.DEVNULL)
+            try:
+                summary = summary_read(prefix)
+            except (OSError, ValueError) as missing:
+                raise CommandError(f"locust left no statistics for {users} users: {missing}") from None
+            results.append((users, summary))
+            self.stdout.write(saturation_line(users, summary))
+            self.stdout.flush()
+            if not summary.target_met:
+                break
+        self.stdout.write(saturation_verdict(results))
+
+
+def saturation_line(users: int, summary) -> str:
+    verdict = "met" if summary.target_met else "over"
+    return (
+        f"  {users:>4} users: {summary.rps:7.1f} requests/s, p50 {summary.p50:.0f} ms, p95 {summary.p95:.0f} ms, "
+        f"{summary.failures} failures  {verdict}"
+    )
+
+
+def saturation_verdict(results: list) -> str:
+    """The highest rate of a step that met p95 ≤ 300 ms with no failures."""
+    met = [(summary.rps, users) for users, summary in results if summary.target_met]
+    if not met:
+        return f"Saturation: no step met p95 ≤ {TARGET_P95_MS} ms with no failures"
+    rps, users = max(met)
+    last = " (the last step still met it: add larger steps)" if results and results[-1][1].target_met else ""
+    return (
+        f"Saturation: the highest request rate sustained with p95 ≤ {TARGET_P95_MS} ms and no failures is "
+        f"{rps:.1f} requests/s ({users} users){last}"
+    )
