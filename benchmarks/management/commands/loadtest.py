@@ -264,7 +264,8 @@ class Command(BaseCommand):
                 f"--run-time={step_time}",
                 f"--csv={prefix}",
             ]
-            subprocess.run(command, cwd=settings.BASE_DIR, env=environment, check=False, stdout=subprocess.DEVNULL)
+            with open(f"{prefix}.log", "w") as log:  # locust's own tables: beside the CSV files
+                subprocess.run(command, cwd=settings.BASE_DIR, env=environment, check=False, stdout=log, stderr=log)
             try:
                 summary = summary_read(prefix)
             except (OSError, ValueError) as missing:
