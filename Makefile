@@ -129,6 +129,7 @@ loadtest: setup
 	@rm -rf var/loadtest/cache
 	@if [ -z "$$DATABASE_URL" ]; then rm -f var/loadtest/db.sqlite3 var/loadtest/db.sqlite3-wal var/loadtest/db.sqlite3-shm; fi
 	@$(LOADTEST_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(LOADTEST_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@$(LOADTEST_ENV) $(PY) manage.py flush --noinput -v0
 	@$(LOADTEST_ENV) $(PY) manage.py loaddemo >/dev/null
 	@$(LOADTEST_ENV) $(PY) manage.py build_dataset --countries 40 --publish

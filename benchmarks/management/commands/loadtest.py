@@ -77,6 +77,50 @@ def _warm_up(base_url: str, workers: int, download_annexes: int) -> tuple[int, i
     return len(files), len(annexes)
 
 
+STATIC_FILE = "/static/r2p/app.css"  # the largest static file (whitenoise, or nginx in the cluster)
+FILE_REQUESTS = 40
+PDF_TO_STATIC_TARGET = 2.0
+
+
+def _timed_get(url: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    body = _get(url)
+    return (time.perf_counter() - started) * 1000, len(body)
+
+
+def _file_times(base_url: str, requests: int = FILE_REQUESTS) -> dict | None:
+    """A published PDF and a static file, each downloaded whole `requests` times, one after the other, from the
+    same server before the load: p50 and p95 in ms, and the ratio of the p95s (target ≤ 2×)."""
+    annexes = annex_urls(_get(base_url + "/").decode("utf-8", "replace"))
+    if not annexes:
+        return None
+    pdf_url, static_url = f"{base_url}{annexes[0]}v1.pdf", base_url + STATIC_FILE
+    result = {}
+    for name, url in (("pdf", pdf_url), ("static", static_url)):
+        _get(url)
+        samples = [_timed_get(url) for _ in range(requests)]
+        times = sorted(ms for ms, _ in samples)
+        size = samples[-1][1]
+        if not size:
+            return None  # not served (e.g. collectstatic never ran)
+        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        result[name] = {"url": url, "bytes": size, "p50_ms": times[len(times) // 2], "p95_ms": p95}
+    result["ratio_p95"] = result["pdf"]["p95_ms"] / max(result["static"]["p95_ms"], 0.01)
+    return result
+
+
+def file_times_line(times: dict | None) -> str:
+    if times is None:
+        return f"Files: no published PDF or no {STATIC_FILE} served (collectstatic): not measured"
+    pdf, static = times["pdf"], times["static"]
+    verdict = "PASS" if times["ratio_p95"] <= PDF_TO_STATIC_TARGET else "FAIL"
+    return (
+        f"Files, same server: published PDF ({pdf['bytes']:,} B) p50 {pdf['p50_ms']:.1f} / p95 {pdf['p95_ms']:.1f} ms; "
+        f"static file ({static['bytes']:,} B) p50 {static['p50_ms']:.1f} / p95 {static['p95_ms']:.1f} ms; "
+        f"ratio {times['ratio_p95']:.2f}× (target ≤ {PDF_TO_STATIC_TARGET:g}×)  {verdict}"
+    )
+
+
 def _stop(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
@@ -232,6 +276,7 @@ class Command(BaseCommand):
                 if annexes
                 else "Warm-up: none; readers download from every annex, export cache cold"
             )
+            self.stdout.write(file_times_line(_file_times(base_url)))
             environment = {**os.environ, DOWNLOAD_ANNEXES_ENV: str(download_annexes)}
             if saturation:
                 self._saturation(locust, environment, csv, [int(n) for n in steps.split(",") if n.strip()], step_time)
