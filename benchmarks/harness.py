@@ -43,6 +43,11 @@ def _item_url(name: str, item: AssessmentItem) -> str:
     return reverse(name, args=[ca.cycle.year, ca.country.code, item.slug])
 
 
+# The staff pages whose p95 must stay within 2× the admin change page's (issue 18).
+STAFF_PAGES = ("dashboard", "cycle overview", "heatmap", "regional overview")
+ADMIN_PAGE = "admin change page"
+
+
 def pages() -> list[Page]:
     """The pages the targets name, as the people who use them see them."""
     return [
@@ -51,8 +56,9 @@ def pages() -> list[Page]:
         Page("indicator editor", "researcher", lambda: busy_item().get_absolute_url()),
         Page("history page", "researcher", lambda: _item_url("item-history", busy_item())),
         Page("annex HTML (draft preview)", "editor", lambda: reverse("annex-draft", args=[2022, "KOR", "html"])),
-        Page("regional overview", "editor", lambda: reverse("cycle-overview", args=[2025])),
+        Page("cycle overview", "editor", lambda: reverse("cycle-overview", args=[2025])),
         Page("heatmap", "editor", lambda: reverse("cycle-heatmap", args=[2025])),
+        Page("regional overview", "editor", lambda: reverse("public:regional", args=[2022])),
         Page("public annex", None, lambda: reverse("public:annex", args=[2022, "KOR"])),
         Page(
             "admin change page",
@@ -172,3 +178,42 @@ def search_times(requests: int) -> dict:
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (name, params, response.status_code)
     return {**summarise(samples), "searches": len(SEARCHES), "queries_max": most_queries}
+
+
+def _get_whole(client: Client, url: str) -> tuple[int, int]:
+    """GET `url` and read the whole body (a streamed file too); status and bytes."""
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if hasattr(response, "close"):
+        response.close()
+    return response.status_code, len(body)
+
+
+def _time_get(client: Client, url: str, requests: int) -> dict:
+    status, size = _get_whole(client, url)
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}")
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        _get_whole(client, url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return {**summarise(samples), "bytes": size, "url": url}
+
+
+STATIC_FILE = "r2p/app.css"  # the largest static file (whitenoise)
+
+
+def download_times(requests: int) -> dict:
+    """A published edition's stored PDF (Republic of Korea 2022, rendered into storage as publishing does) and a
+    static file, each downloaded whole `requests` times by the same WSGI application (whitenoise in front)."""
+    from django.templatetags.static import static
+
+    from assessments.background.files import edition_file_render
+
+    edition = korea(2022).editions.order_by("-number").first()
+    edition_file_render(edition, "pdf")
+    client = _client(None)
+    pdf = _time_get(client, reverse("public:annex-download", args=[2022, "KOR", edition.number, "pdf"]), requests)
+    static_file = _time_get(client, static(STATIC_FILE), requests)
+    return {"pdf": pdf, "static": static_file, "ratio_p95": round(pdf["p95_ms"] / max(static_file["p95_ms"], 0.01), 2)}

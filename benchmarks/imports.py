@@ -11,11 +11,10 @@ from collections.abc import Sequence
 import tablib
 from django.db import transaction
 
+from assessments.io.formats import FORMATS
+from assessments.io.report import ImportReport
+from assessments.io.rows import COLUMNS
 from assessments.models import Country, Indicator, Rating, Source, Trend
-
-from .formats import FORMATS
-from .report import ImportReport
-from .rows import COLUMNS
 
 SENTENCES = [
     "The government has maintained its commitments under the relevant treaties",
@@ -76,7 +75,7 @@ def benchmark_file(*, countries: int = 40, years: Sequence[int] = (2019, 2022, 2
 
 def compare_paths(data: bytes, *, file_name: str, user, paths: Sequence[str] = ("fast", "default")) -> dict:
     """Import the same file by each path, for real (history, citations), then roll back; return the reports."""
-    from .services import import_indicator_assessments, import_with_default_resource
+    from assessments.io.services import import_indicator_assessments, import_with_default_resource
 
     functions = {"fast": import_indicator_assessments, "default": import_with_default_resource}
     reports: dict[str, ImportReport] = {}

@@ -25,6 +25,8 @@ from assessments.models import Edition, EditionFile
 from assessments.publishing.annex import AnnexData, content_hash
 from assessments.publishing.exports import FORMATS, RENDERER_VERSION, annex_export
 
+from .reclaim import partial_prefix
+
 # How long a "render is queued" marker stops a second enqueue of the same file.
 ENQUEUED_SECONDS = 10 * 60
 # Files larger than this are streamed (FileResponse); smaller ones are read in one go.
@@ -47,7 +49,8 @@ def _store(name: str, content: bytes) -> str:
     if isinstance(storage, FileSystemStorage):
         path = Path(storage.path(name))
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=path.suffix)
+        # The temporary name says which process writes it: reclaim.partial_files_remove() removes a dead one's.
+        descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=partial_prefix(), suffix=path.suffix)
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(content)

@@ -25,6 +25,7 @@ from assessments.workflow.previous import PreviousCycle, previous_cycle_items
 CONTENT_FIELDS = ("rating", "trend", "trend_override_reason", "notes", "change_rationale")
 NARRATIVE_FIELDS = ("notes",)
 BATCH_SIZE = 500
+RELATIONS = ("country_assessment", "indicator", "last_edited_by")
 
 
 class WorkflowError(ValidationError):
@@ -151,7 +152,9 @@ def items_content_write(
             item.approved_version = item.version
         item.last_edited_by = user
         item.updated_at = now
-        item.full_clean(validate_unique=False, validate_constraints=False)
+        # The relations are not content (the writer is the acting user): checking each would cost a query per
+        # relation and item, which a write of thousands of items (an import, an archive) cannot afford.
+        item.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
         reasons[item.pk] = item_reason
         changed.append(item)
         if "notes" in fields:

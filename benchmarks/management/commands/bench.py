@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.test import override_settings
 
 from benchmarks import harness
-from benchmarks.dataset import dataset_build
+from benchmarks.dataset import ALL_CYCLES, COUNTRIES, dataset_build
 from benchmarks.security import security_bench, security_lines
 
 TARGETS = {
@@ -22,7 +23,10 @@ TARGETS = {
     "import_rows_per_s": 500,
     "import_speedup": 3.0,
     "search_p95_ms": 100,
+    "pdf_to_static_p95": 2.0,
 }
+# `make bench BENCH_SCALE=full`: every UN member state over five cycles (~35,000 indicator assessments).
+FULL_SCALE = {"countries": len(COUNTRIES), "cycles": len(ALL_CYCLES)}
 
 
 class Command(BaseCommand):
@@ -33,29 +37,60 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(Path(settings.VAR_DIR) / "bench" / "results.json"))
         parser.add_argument("--keep", action="store_true", help="do not flush the database first")
         parser.add_argument(
+            "--countries", type=int, default=40, help=f"countries of the large dataset (up to {len(COUNTRIES)})"
+        )
+        parser.add_argument("--cycles", type=int, default=3, help=f"cycles (up to {len(ALL_CYCLES)}, ending 2025)")
+        parser.add_argument(
+            "--scale",
+            choices=["default", "full"],
+            default="default",
+            help="full: 193 countries × 5 cycles (pages, search, downloads and exports only)",
+        )
+        parser.add_argument("--skip-imports", action="store_true", help="leave out the import and security measures")
+        parser.add_argument(
             "--security-only", action="store_true", help="only the diff and crafted-file measures (no database)"
         )
 
-    def handle(self, *args, requests, output, keep, security_only=False, **options):
+    def handle(self, *args, **options):
+        # The bench renders the draft preview many times a minute as one person: the per-person limit is not measured.
+        with override_settings(R2P_DRAFT_RENDERS_PER_MINUTE=10**9):
+            return self._handle(*args, **options)
+
+    def _handle(
+        self,
+        *args,
+        requests,
+        output,
+        keep,
+        security_only=False,
+        countries=40,
+        cycles=3,
+        scale="default",
+        skip_imports=False,
+        **options,
+    ):
         if security_only:
             for line in security_lines(security_bench()):
                 self.stdout.write(line)
             return
         started = time.perf_counter()
-        results: dict = {"database": connection.vendor, "targets": TARGETS}
+        if scale == "full":
+            countries, cycles = FULL_SCALE["countries"], FULL_SCALE["cycles"]
+        results: dict = {"database": connection.vendor, "targets": TARGETS, "countries": countries, "cycles": cycles}
         if not keep:
             call_command("flush", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
 
         self.stdout.write("Building 1 country (plus the demo's Republic of Korea)…")
-        dataset_build(countries=1)
+        dataset_build(countries=1, cycles=cycles)
         pages = harness.pages()
         queries_small = {page.name: harness.count_queries(page) for page in pages}
 
-        self.stdout.write("Building 40 countries × 36 indicators × 3 cycles…")
+        self.stdout.write(f"Building {countries} countries × 36 indicators × {cycles} cycles…")
+        self.stdout.flush()
         t0 = time.perf_counter()
-        size = dataset_build(countries=40)
-        results["dataset"] = {**size.__dict__, "build_s": round(time.perf_counter() - t0, 1)}
+        size = dataset_build(countries=countries, cycles=cycles, progress=self._progress if countries > 40 else None)
+        results["dataset"] = {**size.__dict__, "cycles": cycles, "build_s": round(time.perf_counter() - t0, 1)}
         self.stdout.write(
             f"  {size.items:,} indicator assessments, {size.citations:,} citations, {size.sources:,} sources, "
             f"{size.history_rows:,} history rows ({results['dataset']['build_s']} s)"
@@ -73,64 +108,92 @@ class Command(BaseCommand):
                 {
                     "page": page.name,
                     "queries_1_country": queries_small[page.name],
-                    "queries_40_countries": queries_large[page.name],
+                    "queries_large": queries_large[page.name],
                     **timing,
                     "ratio_to_admin_p95": round(timing["p95_ms"] / admin["p95_ms"], 2) if admin else None,
                 }
             )
         results["pages"] = rows
         results["search"] = harness.search_times(requests)
+        results["downloads"] = harness.download_times(requests)
         results["exports"] = harness.export_times()
-        results["import"] = harness.import_rates()
-        results["security"] = security_bench()
+        # Imports, diffs and crafted files do not depend on the dataset's size: the default bench measures them.
+        if scale != "full" and not skip_imports:
+            results["import"] = harness.import_rates()
+            results["security"] = security_bench()
         results["total_s"] = round(time.perf_counter() - started, 1)
         self._print(results)
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(json.dumps(results, indent=2))
         self.stdout.write(f"\nWritten to {output} in {results['total_s']} s")
 
+    def _progress(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
+
     def _print(self, results: dict) -> None:
         out = self.stdout.write
-        out("\nPage                          queries@1  queries@40   p50 ms   p95 ms   ×admin p95  target")
+        countries = results["countries"]
+        out(f"\nPage (p95 target: staff pages ≤ {TARGETS['ratio_to_admin']}× the admin change page's)")
+        out(f"{'':<30}queries@1  queries@{countries:<4} p50 ms   p95 ms   ×admin p95  verdict")
         for row in results["pages"]:
             if "p50_ms" not in row:
                 out(f"{row['page']:<30}{'(not built)':>10}")
                 continue
-            equal = row["queries_1_country"] == row["queries_40_countries"]
-            if row["page"] == "admin change page":  # the reference the work pages are compared with
-                out(
-                    f"{row['page']:<30}{row['queries_1_country']:>9}{row['queries_40_countries']:>12}"
-                    f"{row['p50_ms']:>9}{row['p95_ms']:>9}{'1.0':>13}  (reference)"
-                )
-                continue
-            ok = equal and row["queries_40_countries"] <= TARGETS["queries"]
-            if row["ratio_to_admin_p95"] is not None:
-                ok = ok and row["ratio_to_admin_p95"] <= TARGETS["ratio_to_admin"]
-            if "annex" in row["page"]:
-                ok = ok and row["p95_ms"] <= TARGETS["annex_html_p95_ms"]
-            verdict = "met" if ok else "MISSED"
+            verdict, reasons = row_verdict(row)
+            ratio = "1.0" if row["page"] == harness.ADMIN_PAGE else row["ratio_to_admin_p95"] or ""
             out(
-                f"{row['page']:<30}{row['queries_1_country']:>9}{row['queries_40_countries']:>12}"
-                f"{row['p50_ms']:>9}{row['p95_ms']:>9}{row['ratio_to_admin_p95'] or '':>13}  {verdict}"
+                f"{row['page']:<30}{row['queries_1_country']:>9}{row['queries_large']:>12}"
+                f"{row['p50_ms']:>9}{row['p95_ms']:>9}{ratio:>13}  {verdict}"
+                + (f" ({'; '.join(reasons)})" if reasons else "")
+                + ("  (reference)" if row["page"] == harness.ADMIN_PAGE else "")
             )
         search = results["search"]
-        search_met = "met" if search["p95_ms"] <= TARGETS["search_p95_ms"] else "MISSED"
+        search_met = "PASS" if search["p95_ms"] <= TARGETS["search_p95_ms"] else "FAIL"
         out(
             f"{'search (' + str(search['searches']) + ' kinds of query)':<30}{'':>9}{search['queries_max']:>12}"
             f"{search['p50_ms']:>9}{search['p95_ms']:>9}{'':>13}  "
             f"{search_met} (p95 ≤ {TARGETS['search_p95_ms']} ms)"
         )
+        downloads = results["downloads"]
+        pdf, static_file = downloads["pdf"], downloads["static"]
+        verdict = "PASS" if downloads["ratio_p95"] <= TARGETS["pdf_to_static_p95"] else "FAIL"
+        out(
+            f"\nDownload, same server: published PDF ({pdf['bytes']:,} B) "
+            f"p50 {pdf['p50_ms']} / p95 {pdf['p95_ms']} ms; "
+            f"static file ({static_file['bytes']:,} B) p50 {static_file['p50_ms']} / p95 {static_file['p95_ms']} ms; "
+            f"ratio {downloads['ratio_p95']}× (target ≤ {TARGETS['pdf_to_static_p95']}×)  {verdict}"
+        )
         out("\nExport (Republic of Korea 2022)     seconds   target")
         for fmt, seconds in results["exports"].items():
             limit = {"pdf": TARGETS["pdf_s"], "docx": TARGETS["docx_s"]}.get(fmt)
-            verdict = "" if limit is None or seconds is None else ("met" if seconds <= limit else "MISSED")
+            verdict = "" if limit is None or seconds is None else ("PASS" if seconds <= limit else "FAIL")
             out(f"{fmt:<36}{seconds if seconds is not None else 'n/a':>8}   {verdict}")
+        if "import" not in results:
+            out("\nImports, history diffs and crafted uploads: not measured in this run (see `make bench`).")
+            return
         imp = results["import"]
         met = imp["fast_rows_per_s"] >= TARGETS["import_rows_per_s"] and imp["speedup"] >= TARGETS["import_speedup"]
         out(
             f"\nImport of {imp['rows']:,} rows (XLSX, with history): r2p bulk path {imp['fast_rows_per_s']:,} rows/s "
             f"({imp['fast_seconds']} s); django-import-export default {imp['default_rows_per_s']:,} rows/s "
-            f"({imp['default_seconds']} s); ratio {imp['speedup']}×  {'met' if met else 'MISSED'}"
+            f"({imp['default_seconds']} s); ratio {imp['speedup']}×  {'PASS' if met else 'FAIL'}"
         )
         for line in security_lines(results["security"]):
             out(line)
+
+
+def row_verdict(row: dict) -> tuple[str, list[str]]:
+    """PASS or FAIL for one page row, and why it fails: the same query count as at 1 country (and within the
+    budget); staff pages' p95 within 2× the admin change page's; the annex pages' p95 within its target."""
+    reasons = []
+    if row["queries_1_country"] != row["queries_large"]:
+        reasons.append(f"queries {row['queries_1_country']} → {row['queries_large']}")
+    if row["queries_large"] > TARGETS["queries"] and row["page"] != harness.ADMIN_PAGE:  # Django's, the reference
+        reasons.append(f"{row['queries_large']} queries > {TARGETS['queries']}")
+    ratio = row.get("ratio_to_admin_p95")
+    if row["page"] in harness.STAFF_PAGES and ratio is not None and ratio > TARGETS["ratio_to_admin"]:
+        reasons.append(f"p95 {ratio}× admin > {TARGETS['ratio_to_admin']}×")
+    if "annex" in row["page"] and row["p95_ms"] > TARGETS["annex_html_p95_ms"]:
+        reasons.append(f"p95 > {TARGETS['annex_html_p95_ms']} ms")
+    return ("FAIL" if reasons else "PASS"), reasons

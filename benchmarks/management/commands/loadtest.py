@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from benchmarks.loadtest import summary_lines, summary_read
+from benchmarks.loadtest import TARGET_P95_MS, summary_lines, summary_read
 from benchmarks.traffic import DOWNLOAD_ANNEXES, annex_urls, download_urls, downloadable
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "locustfile.py"
@@ -75,6 +75,50 @@ def _warm_up(base_url: str, workers: int, download_annexes: int) -> tuple[int, i
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(_get, [base_url + url for url in files]))
     return len(files), len(annexes)
+
+
+STATIC_FILE = "/static/r2p/app.css"  # the largest static file (whitenoise, or nginx in the cluster)
+FILE_REQUESTS = 40
+PDF_TO_STATIC_TARGET = 2.0
+
+
+def _timed_get(url: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    body = _get(url)
+    return (time.perf_counter() - started) * 1000, len(body)
+
+
+def _file_times(base_url: str, requests: int = FILE_REQUESTS) -> dict | None:
+    """A published PDF and a static file, each downloaded whole `requests` times, one after the other, from the
+    same server before the load: p50 and p95 in ms, and the ratio of the p95s (target ≤ 2×)."""
+    annexes = annex_urls(_get(base_url + "/").decode("utf-8", "replace"))
+    if not annexes:
+        return None
+    pdf_url, static_url = f"{base_url}{annexes[0]}v1.pdf", base_url + STATIC_FILE
+    result = {}
+    for name, url in (("pdf", pdf_url), ("static", static_url)):
+        _get(url)
+        samples = [_timed_get(url) for _ in range(requests)]
+        times = sorted(ms for ms, _ in samples)
+        size = samples[-1][1]
+        if not size:
+            return None  # not served (e.g. collectstatic never ran)
+        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        result[name] = {"url": url, "bytes": size, "p50_ms": times[len(times) // 2], "p95_ms": p95}
+    result["ratio_p95"] = result["pdf"]["p95_ms"] / max(result["static"]["p95_ms"], 0.01)
+    return result
+
+
+def file_times_line(times: dict | None) -> str:
+    if times is None:
+        return f"Files: no published PDF or no {STATIC_FILE} served (collectstatic): not measured"
+    pdf, static = times["pdf"], times["static"]
+    verdict = "PASS" if times["ratio_p95"] <= PDF_TO_STATIC_TARGET else "FAIL"
+    return (
+        f"Files, same server: published PDF ({pdf['bytes']:,} B) p50 {pdf['p50_ms']:.1f} / p95 {pdf['p95_ms']:.1f} ms; "
+        f"static file ({static['bytes']:,} B) p50 {static['p50_ms']:.1f} / p95 {static['p95_ms']:.1f} ms; "
+        f"ratio {times['ratio_p95']:.2f}× (target ≤ {PDF_TO_STATIC_TARGET:g}×)  {verdict}"
+    )
 
 
 def _stop(process: subprocess.Popen | None) -> None:
@@ -134,6 +178,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--files-timeout", type=float, default=900, help="seconds to wait for the worker to render every file"
         )
+        parser.add_argument(
+            "--saturation",
+            action="store_true",
+            help="stepped load: run locust once per --steps user count (each for --step-time) and report the "
+            "highest request rate served with p95 ≤ 300 ms and no failures",
+        )
+        parser.add_argument("--steps", default="10,20,40,80,160,320", help="user counts of the saturation steps")
+        parser.add_argument("--step-time", default="45s", help="duration of each saturation step")
 
     def handle(
         self,
@@ -149,6 +201,9 @@ class Command(BaseCommand):
         access_log,
         target,
         files_timeout,
+        saturation=False,
+        steps="10,20,40,80,160,320",
+        step_time="45s",
         **options,
     ):
         if settings.DEBUG:
@@ -221,9 +276,13 @@ class Command(BaseCommand):
                 if annexes
                 else "Warm-up: none; readers download from every annex, export cache cold"
             )
+            self.stdout.write(file_times_line(_file_times(base_url)))
+            environment = {**os.environ, DOWNLOAD_ANNEXES_ENV: str(download_annexes)}
+            if saturation:
+                self._saturation(locust, environment, csv, [int(n) for n in steps.split(",") if n.strip()], step_time)
+                return
             self.stdout.write(f"Load: locust, {users} users (spawn {spawn_rate:g}/s) for {run_time}\n")
             self.stdout.flush()
-            environment = {**os.environ, DOWNLOAD_ANNEXES_ENV: str(download_annexes)}
             subprocess.run(locust, cwd=settings.BASE_DIR, env=environment, check=False)
         except KeyboardInterrupt:
             raise CommandError("interrupted") from None
@@ -235,3 +294,51 @@ class Command(BaseCommand):
         except (OSError, ValueError) as missing:
             raise CommandError(f"locust left no statistics: {missing}") from None
         self.stdout.write("\n" + "\n".join(summary_lines(summary)))
+
+    def _saturation(self, locust: list[str], environment: dict, csv: str, steps: list[int], step_time: str) -> None:
+        """One locust run per step of users (more users: a higher request rate), until p95 passes the target or
+        requests fail; the highest rate met is the one the server sustains."""
+        self.stdout.write(f"Saturation: steps of {', '.join(map(str, steps))} users, {step_time} each\n")
+        results = []
+        for users in steps:
+            prefix = f"{csv}_step{users}"
+            command = [
+                *(arg for arg in locust if not arg.startswith(("--users=", "--run-time=", "--csv=", "--spawn-rate="))),
+                f"--users={users}",
+                f"--spawn-rate={max(10, users // 2)}",
+                f"--run-time={step_time}",
+                f"--csv={prefix}",
+            ]
+            with open(f"{prefix}.log", "w") as log:  # locust's own tables: beside the CSV files
+                subprocess.run(command, cwd=settings.BASE_DIR, env=environment, check=False, stdout=log, stderr=log)
+            try:
+                summary = summary_read(prefix)
+            except (OSError, ValueError) as missing:
+                raise CommandError(f"locust left no statistics for {users} users: {missing}") from None
+            results.append((users, summary))
+            self.stdout.write(saturation_line(users, summary))
+            self.stdout.flush()
+            if not summary.target_met:
+                break
+        self.stdout.write(saturation_verdict(results))
+
+
+def saturation_line(users: int, summary) -> str:
+    verdict = "met" if summary.target_met else "over"
+    return (
+        f"  {users:>4} users: {summary.rps:7.1f} requests/s, p50 {summary.p50:.0f} ms, p95 {summary.p95:.0f} ms, "
+        f"{summary.failures} failures  {verdict}"
+    )
+
+
+def saturation_verdict(results: list) -> str:
+    """The highest rate of a step that met p95 ≤ 300 ms with no failures."""
+    met = [(summary.rps, users) for users, summary in results if summary.target_met]
+    if not met:
+        return f"Saturation: no step met p95 ≤ {TARGET_P95_MS} ms with no failures"
+    rps, users = max(met)
+    last = " (the last step still met it: add larger steps)" if results and results[-1][1].target_met else ""
+    return (
+        f"Saturation: the highest request rate sustained with p95 ≤ {TARGET_P95_MS} ms and no failures is "
+        f"{rps:.1f} requests/s ({users} users){last}"
+    )
