@@ -52,7 +52,9 @@ class IndicatorAddForm(forms.Form):
 
     def __init__(self, *args, cycle: Cycle, previous_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = ThematicArea.objects.filter(cycle=cycle).order_by("position")
+        areas = ThematicArea.objects.filter(cycle=cycle).order_by("position")
+        self.fields["area"].queryset = areas
+        self.fields["area"].choices = [(area.pk, area.name) for area in areas]  # read once, named without the cycle
         self.fields["continues"].choices = [("", "Nothing: new in this cycle")] + previous_choices
 
 

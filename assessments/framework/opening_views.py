@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -23,7 +24,7 @@ from assessments.framework.forms import (
     IndicatorRetireForm,
     previous_choices,
 )
-from assessments.models import Country, CountryAssessment, Cycle, Indicator
+from assessments.models import Assignment, Country, CountryAssessment, Cycle, Indicator
 from assessments.workflow import permissions
 from assessments.workflow.assignments import BulkAssignmentError, assignments_bulk_set, bulk_rows_read
 from assessments.workflow.items import country_assessments_add
@@ -283,15 +284,17 @@ class CycleCountriesView(_OpenerMixin, View):
     def _context(self, form=None):
         cycle = self.cycle
         present = list(
-            CountryAssessment.objects.filter(cycle=cycle).select_related("country").order_by("country__name")
+            CountryAssessment.objects.filter(cycle=cycle).select_related("country", "cycle").order_by("country__name")
         )
         present_ids = {assessment.country_id for assessment in present}
         offered = Country.objects.filter(assessments__cycle_id=cycle.previous_id).exclude(pk__in=present_ids)
         offered = offered.order_by("name") if cycle.previous_id else Country.objects.none()
+        offered_list = list(offered)
         if form is None:
-            offered_list = list(offered)
             form = CycleCountriesForm(choices=offered, initial={"countries": offered_list})
+        form.fields["countries"].choices = [(country.pk, country.name) for country in offered_list]  # read once
         return {
+            "offered": len(offered_list),
             "cycle": cycle,
             "form": form,
             "present": present,
@@ -330,8 +333,8 @@ class CycleAssignmentsView(_OpenerMixin, View):
         cycle = self.cycle
         assessments = list(
             CountryAssessment.objects.filter(cycle=cycle, legacy_score__isnull=True)
-            .select_related("country")
-            .prefetch_related("assignments__user")
+            .select_related("country", "cycle")
+            .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("user")))
             .order_by("country__name")
         )
         return {

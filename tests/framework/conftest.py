@@ -28,7 +28,12 @@ def past(db):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     researchers = [UserFactory(username=f"res{n}", email=f"res{n}@example.org", role="Researcher") for n in (1, 2, 3)]
     reviewers = [UserFactory(username=f"rev{n}", role="Reviewer") for n in (1, 2, 3)]
-    cycle = CycleFactory(year=2022, coverage_start=date(2019, 7, 1), coverage_end=date(2022, 6, 30))
+    cycle = CycleFactory(
+        year=2022,
+        introduction="This annex reviews {country_in_text}'s efforts in 2022.",
+        coverage_start=date(2019, 7, 1),
+        coverage_end=date(2022, 6, 30),
+    )
     countries = [
         CountryFactory(code=code, name=name, name_in_text=name)
         for code, name in (("ALB", "Albania"), ("BEN", "Benin"), ("CHL", "Chile"))
