@@ -142,7 +142,7 @@ def cycle_open_from(
 
 
 def _locked_indicator(indicator: Indicator) -> Indicator:
-    return Indicator.objects.select_for_update().select_related("cycle__previous").get(pk=indicator.pk)
+    return Indicator.objects.select_for_update(of=("self",)).select_related("cycle__previous").get(pk=indicator.pk)
 
 
 def _previous_codes(cycle: Cycle) -> set[str]:
