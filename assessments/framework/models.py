@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from assessments.history.records import ChangeOnlyHistoricalRecords
 from assessments.limits import INTRODUCTION_MAX_CHARS, max_chars
 
 
@@ -85,6 +86,8 @@ class Cycle(models.Model):
     coverage_start = models.DateField(null=True, blank=True, help_text="First day of the period under review.")
     coverage_end = models.DateField(null=True, blank=True, help_text="Last day of the period under review.")
 
+    history = ChangeOnlyHistoricalRecords()
+
     class Meta:
         ordering = ["-year"]
         constraints = [
@@ -143,7 +146,20 @@ class Indicator(models.Model):
     )
     title = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(help_text="Order in the framework, 1..N.")
+    # Which indicator of the previous cycle this one continues, so trends derive across a renamed code.
+    previous_code = models.CharField(
+        "continues",
+        max_length=12,
+        blank=True,
+        help_text="Code of the previous cycle's indicator this one continues; blank: the one with the same code.",
+    )
+    is_new = models.BooleanField(
+        "new in this cycle",
+        default=False,
+        help_text="Continues no indicator of the previous cycle: its trend is New, whatever its code.",
+    )
 
+    history = ChangeOnlyHistoricalRecords()
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
@@ -154,10 +170,27 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z]+-[0-9]+$"), name="indicator_code_letters_dash_number"
             ),
+            models.CheckConstraint(
+                condition=Q(previous_code="") | Q(previous_code__regex=r"^[A-Z]+-[0-9]+$"),
+                name="indicator_previous_code_letters_dash_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_new=False) | Q(previous_code=""), name="indicator_new_continues_nothing"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def continues_code(self) -> str | None:
+        """Code of the previous cycle's indicator this one continues (None: new in this cycle).
+
+        Every comparison with the previous cycle (trends, previous ratings, calibration) matches on this, never
+        on `code` alone: an indicator renamed from BC-3 to BC-4 keeps deriving its trend from BC-3."""
+        if self.is_new:
+            return None
+        return self.previous_code or self.code
 
 
 class CountryQuerySet(models.QuerySet):

@@ -59,7 +59,8 @@ def previous_assessment(country_assessment: CountryAssessment) -> CountryAssessm
 
 
 def previous_ratings(country_assessment: CountryAssessment) -> dict[str, str]:
-    """Indicator code → rating in the previous cycle's assessment of the same country (empty if unknown)."""
+    """Previous cycle's indicator code → its rating in the previous cycle's assessment of the same country (empty
+    if unknown). Look an indicator up by its `continues_code`."""
     previous = previous_assessment(country_assessment)
     if previous is None:
         return {}
@@ -168,13 +169,14 @@ def check_trends(country_assessment: CountryAssessment) -> TrendCheck:
     known = previous_ratings(country_assessment)
     if known:
         for item in items:
-            expected = derive_trend(item.rating, known.get(item.indicator.code))
+            before = known.get(item.indicator.continues_code)  # the indicator it continues, maybe renamed
+            expected = derive_trend(item.rating, before)
             if item.trend and item.trend != expected:
                 check.problems.append(
                     TrendProblem(
                         item.indicator.code,
                         f"trend is {Trend(item.trend).label} but the rating went from "
-                        f"{_label(known.get(item.indicator.code))} to {Rating(item.rating).label} "
+                        f"{_label(before)} to {Rating(item.rating).label} "
                         f"({Trend(expected).label})",
                     )
                 )

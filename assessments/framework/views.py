@@ -12,7 +12,7 @@ from assessments.models import Cycle
 from assessments.overview.staff import visible_assessments
 from assessments.workflow.forms import AddCountriesForm
 from assessments.workflow.items import country_assessments_add
-from assessments.workflow.permissions import can_add_countries, is_editor
+from assessments.workflow.permissions import can_add_countries, can_open_cycle, is_editor
 
 
 class CycleDetailView(LoginRequiredMixin, ListView):
@@ -38,9 +38,11 @@ class CycleDetailView(LoginRequiredMixin, ListView):
             assessment.score_summary = scores[assessment.pk]
         context["cycle"] = self.cycle
         context["all_visible"] = is_editor(self.request.user)
-        context["cycles"] = Cycle.objects.order_by("-year")
+        context["cycles"] = list(Cycle.objects.order_by("-year"))
+        context["has_next_cycle"] = any(cycle.previous_id == self.cycle.pk for cycle in context["cycles"])
         if can_add_countries(self.request.user):
             context["add_form"] = AddCountriesForm(cycle=self.cycle)
+        context["can_open_cycle"] = can_open_cycle(self.request.user)
         return context
 
 

@@ -100,7 +100,8 @@ def calibration_rows(
         .order_by("country_assessment__country__name")
     )
     country_ids = [item.country_assessment.country_id for item in items]
-    previous = _previous_ratings(cycle, [indicator.code], country_ids)
+    continues = indicator.continues_code  # the previous cycle's indicator it continues (None: new)
+    previous = _previous_ratings(cycle, [continues], country_ids) if continues else {}
     evidence = evidence_by_item([item.pk for item in items], cycle)
     rows = []
     for item in items:
@@ -116,7 +117,7 @@ def calibration_rows(
                 country_name=country.name,
                 region=region_of(country.code),
                 rating=item.rating,
-                previous_rating=previous.get((country.pk, indicator.code), ""),
+                previous_rating=previous.get((country.pk, continues), ""),
                 evidence=evidence[item.pk],
                 notes_start=first_sentences(item.notes),
                 waiver=waiver,
@@ -240,10 +241,11 @@ def consistency_report(*, cycle: Cycle, assessments: QuerySet[CountryAssessment]
     )
     country_ids = {row[4] for row in rows}
     previous = _previous_ratings(cycle, None, country_ids)
+    continues = {indicator.code: indicator.continues_code for indicator in indicators}  # renamed or new ones
     rated: dict[int, Rated] = {}
     by_indicator: dict[int, list[Rated]] = defaultdict(list)
     for pk, indicator_id, code, rating, country_id, country_code, country_name in rows:
-        entry = Rated(pk, country_code, country_name, rating, previous.get((country_id, code), ""))
+        entry = Rated(pk, country_code, country_name, rating, previous.get((country_id, continues.get(code)), ""))
         rated[pk] = entry
         by_indicator[indicator_id].append(entry)
     rows = list(

@@ -119,7 +119,7 @@ def annex_rating_changes(country_assessment, indicator_items: list[AssessmentIte
     )
     changes = {}
     for item in indicator_items:
-        before = previous.get(item.indicator.code)
+        before = previous.get(item.indicator.continues_code)  # the indicator it continues, maybe renamed
         if rating_changed(item, before):
             changes[item.pk] = {
                 "previous_cycle": cycle.previous.year,

@@ -144,6 +144,11 @@ def can_assign(user: AnyUser) -> bool:
     return is_editor(user)
 
 
+def can_open_cycle(user: AnyUser) -> bool:
+    """Editors and admins open a new cycle from an earlier one and set up its framework before it opens."""
+    return is_editor(user)
+
+
 def can_add_countries(user: AnyUser) -> bool:
     """Editors start country assessments in a cycle (from the cycle page or the admin)."""
     return is_editor(user)

@@ -44,7 +44,14 @@ class PreviousCycle:
 
 
 def _slot(item: AssessmentItem) -> tuple[str, str]:
+    """Where an item of the previous cycle sits: its kind and its indicator's code."""
     return (item.kind, item.indicator.code if item.kind == ItemKind.INDICATOR else "")
+
+
+def _previous_slot(item: AssessmentItem) -> tuple[str, str | None]:
+    """The slot of the previous cycle this item continues: an indicator follows its mapping (a renamed code
+    continues the old one; an indicator new in the cycle continues none)."""
+    return (item.kind, item.indicator.continues_code if item.kind == ItemKind.INDICATOR else "")
 
 
 def previous_cycle_items(items: Iterable[AssessmentItem]) -> dict[int, PreviousCycle]:
@@ -90,7 +97,7 @@ def previous_cycle_items(items: Iterable[AssessmentItem]) -> dict[int, PreviousC
             elif key not in found:
                 result[item.pk] = PreviousCycle(year=None, item=None)  # not assessed then: everything is new
             else:
-                candidate = found[key].get(_slot(item))
+                candidate = found[key].get(_previous_slot(item))
                 if candidate is not None and candidate.status != ItemStatus.APPROVED:
                     candidate = approved_revisions.get(candidate.pk)
                 result[item.pk] = PreviousCycle(year=years[key], item=candidate)

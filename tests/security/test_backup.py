@@ -57,15 +57,30 @@ def _waive_a_rating_change(world) -> None:
     rating_change_waive(item=item, user=world.users["editor"], reason="Recalibrated scale.")
 
 
+def _open_a_cycle(world) -> None:
+    """Cycle 2028 opened from 2025 (issue 15), so the framework's history tables (cycle, indicator) have rows."""
+    from assessments.framework.opening import cycle_open_from
+
+    cycle_open_from(
+        previous=world.korea_2025.cycle,
+        year=2028,
+        introduction="2028",
+        coverage_start=None,
+        coverage_end=None,
+        user=world.users["editor"],
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_backup_restores_everything_identically(world, tmp_path, security_figures):
     first, second = tmp_path / "first.json.gz", tmp_path / "second.json.gz"
     _waive_a_rating_change(world)
+    _open_a_cycle(world)
     item = world.draft_item
     suggestion_create(item=item, user=world.users["reviewer"], notes=item.notes + " Suggested.")
     counts, rendered = row_counts(), outputs()
     history = {label: n for label, n in counts.items() if ".historical" in label}
-    assert len(history) == 10 and all(history.values()), history  # every history table has rows
+    assert len(history) == 12 and all(history.values()), history  # every history table has rows
     assert counts["assessments.edition"] >= 1
     assert {f"r2p-annex-2022-KOR-v1.{fmt}" for fmt in FORMATS} <= set(rendered["edition files"])
 

@@ -37,6 +37,9 @@ MISSING = everyone(404)
 # POST-only views asked with GET: anonymous to the login page; who may not see the object 403; the others 405.
 GET_ON_POST_ONLY = expect(LOGIN, 405, 405, 405, 405, 405)
 GET_ON_POST_ONLY_DRAFT = expect(LOGIN, 403, 405, 405, 405, 405)
+GET_ON_EDITORS_POST = expect(LOGIN, 403, 403, 403, 405, 405)  # editors-only POST views refuse others first
+MISSING_FOR_EDITORS = expect(LOGIN, 403, 403, 403, 404, 404)
+MISSING_FOR_EDITORS_POST = MISSING_FOR_EDITORS
 
 
 def korea(year: int, **more) -> Callable[[World], dict]:
@@ -358,6 +361,76 @@ URLS: dict[str, list[Case]] = {
             params=lambda world: {"year": 2025},
             method="post",
             data=lambda world: {"countries": "NZL"},
+        ),
+    ],
+    # Opening a cycle (issue 15 item 6): editors and admins only. 2025 already has assessments, so its framework
+    # edits are refused with a message (a redirect back to the framework page); 2028 opens from 2025.
+    "cycle-new": [
+        Case(EDITORS),
+        Case(EDITORS, query=lambda world: {"from": 2022}, label="from 2022"),
+        Case(
+            expect(LOGIN, 403, 403, 403, Redirect("cycle-framework", (2028,)), Redirect("cycle-framework", (2028,))),
+            method="post",
+            data=lambda world: {
+                "previous": world.korea_2025.cycle_id,
+                "year": 2028,
+                "introduction": "This annex reviews {country_in_text} in 2028.",
+                "coverage_start": "2025-07-01",
+                "coverage_end": "2028-06-30",
+            },
+            label="open 2028 from 2025",
+        ),
+    ],
+    "cycle-framework": [
+        Case(EDITORS, params=lambda world: {"year": 2025}, label="open: read only"),
+        Case(MISSING_FOR_EDITORS, params=lambda world: {"year": 1999}, label="no such cycle"),
+    ],
+    "cycle-indicator-add": [
+        Case(GET_ON_EDITORS_POST, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, *[Redirect("cycle-framework", (2025,))] * 2),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {"area": world.korea_2025.cycle.thematic_areas.first().pk, "code": "UN-8", "title": "x"},
+            label="refused: 2025 is open",
+        ),
+    ],
+    **{
+        name: [
+            Case(GET_ON_EDITORS_POST, params=lambda world: {"year": 2025, "code": "BC-1"}),
+            Case(
+                expect(LOGIN, 403, 403, 403, *[Redirect("cycle-framework", (2025,))] * 2),
+                params=lambda world: {"year": 2025, "code": "BC-1"},
+                method="post",
+                data=lambda world: {"code": "BC-1", "title": "Renamed", "continues": "", "reason": "matrix"},
+                label="refused: 2025 is open",
+            ),
+            Case(MISSING_FOR_EDITORS_POST, params=lambda world: {"year": 2025, "code": "ZZ-1"}, method="post"),
+        ]
+        for name in ("cycle-indicator-rename", "cycle-indicator-map", "cycle-indicator-retire")
+    },
+    "cycle-countries": [
+        Case(EDITORS, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, *[Redirect("cycle-assignments", (2025,))] * 2),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {"more": "NZL"},
+            label="add New Zealand",
+        ),
+    ],
+    "cycle-assignments": [
+        Case(EDITORS, params=lambda world: {"year": 2025}),
+        Case(
+            expect(LOGIN, 403, 403, 403, *[Redirect("cycle-assignments", (2025,))] * 2),
+            params=lambda world: {"year": 2025},
+            method="post",
+            data=lambda world: {
+                "file": SimpleUploadedFile(
+                    "a.csv", b"country,researcher,reviewer,due_date\nKOR,researcher,reviewer,2026-03-31\n"
+                )
+            },
+            label="upload",
         ),
     ],
     "cycle-due-date": [
