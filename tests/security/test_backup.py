@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
@@ -57,6 +58,14 @@ def _waive_a_rating_change(world) -> None:
     rating_change_waive(item=item, user=world.users["editor"], reason="Recalibrated scale.")
 
 
+def _ask_a_second_assessment(world) -> None:
+    """A blind second rating asked of an unassigned researcher (issue 19), so its history table has rows too."""
+    from assessments.method.second import second_assessment_request
+
+    item = world.korea_2025.items.get(indicator__code="BC-1")
+    second_assessment_request(items=[item], researcher=world.users["outsider"], user=world.users["editor"])
+
+
 def _open_a_cycle(world) -> None:
     """Cycle 2028 opened from 2025 (issue 15), so the framework's history tables (cycle, indicator) have rows."""
     from assessments.framework.opening import cycle_open_from
@@ -76,11 +85,13 @@ def test_backup_restores_everything_identically(world, tmp_path, security_figure
     first, second = tmp_path / "first.json.gz", tmp_path / "second.json.gz"
     _waive_a_rating_change(world)
     _open_a_cycle(world)
+    _ask_a_second_assessment(world)
     item = world.draft_item
     suggestion_create(item=item, user=world.users["reviewer"], notes=item.notes + " Suggested.")
     counts, rendered = row_counts(), outputs()
     history = {label: n for label, n in counts.items() if ".historical" in label}
-    assert len(history) == 12 and all(history.values()), history  # every history table has rows
+    history_models = [m for m in apps.get_app_config("assessments").get_models() if m.__name__.startswith("Historical")]
+    assert len(history) == len(history_models) and all(history.values()), history  # every history table has rows
     assert counts["assessments.edition"] >= 1
     assert {f"r2p-annex-2022-KOR-v1.{fmt}" for fmt in FORMATS} <= set(rendered["edition files"])
 
