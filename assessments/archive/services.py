@@ -15,6 +15,7 @@ from assessments.models import (
     CountryAssessment,
     Cycle,
     Edition,
+    Indicator,
     ItemKind,
     Rating,
     Source,
@@ -128,15 +129,17 @@ def _check_trends(parsed: ParsedAnnex, *, cycle: Cycle, country: Country | None,
                 f"printed previous score {parsed.previous_score}, r2p's {cycle.previous.year} ratings give "
                 f"{previous_score}",
             )
+        continues = {i.code: i.continues_code for i in Indicator.objects.filter(cycle=cycle)}
         for row in parsed.rows:
             if row.code and row.rating and row.trend:
-                expected = derive_trend(row.rating, known.get(row.code))
+                before = continues.get(row.code, row.code)  # the indicator it continues (renamed, or new: None)
+                expected = derive_trend(row.rating, known.get(before))
                 if expected != row.trend:
                     parsed.flag(
                         "inconsistent",
                         row.code,
                         f"trend printed as {Trend(row.trend).label}; the rating went from "
-                        f"{Rating(known[row.code]).label if row.code in known else 'no rating'} to "
+                        f"{Rating(known[before]).label if before in known else 'no rating'} to "
                         f"{Rating(row.rating).label} ({Trend(expected).label})",
                     )
         return
