@@ -4,6 +4,10 @@ Editorial content never changes here behind the workflow: items, citations, comm
 (content is written in r2p's editor, by import or by the archive path, all through the content service); a country
 assessment added here is started by the same service as on the cycle page (with all its items), and assignments
 are made and removed by the assignment service, with its role rules.
+
+Choosers of a country or a user are plain selects, not autocomplete_fields: the admin's select2 (4.0.13) draws a
+combobox and a textbox that nothing on the select can name while it is empty (axe-core, tests/browser/
+test_every_page.py), where a native select is named by its label and searchable by typing.
 """
 
 from django import forms
@@ -93,7 +97,6 @@ class AssignmentInline(admin.TabularInline):
     model = Assignment
     form = AssignmentAdminForm
     extra = 0
-    autocomplete_fields = ["user"]
 
     def has_change_permission(self, request, obj=None):
         return False  # existing rows are shown read-only; add a new one or delete
@@ -105,7 +108,6 @@ class CountryAssessmentAdmin(ScopedHistoryAdmin):
     list_filter = ["cycle"]
     search_fields = ["country__name", "country__code"]
     list_select_related = ["country", "cycle"]
-    autocomplete_fields = ["country"]
     inlines = [AssignmentInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -191,7 +193,6 @@ class AssignmentAdmin(ScopedHistoryAdmin):
     list_filter = ["role", "country_assessment__cycle"]
     search_fields = ["user__username", "country_assessment__country__name"]
     list_select_related = ["country_assessment__country", "country_assessment__cycle", "user"]
-    autocomplete_fields = ["user"]
     raw_id_fields = ["country_assessment"]
     form = AssignmentAdminForm
 

@@ -32,11 +32,6 @@ pytestmark = [
 ]
 CHECKED_ROLES = ("anonymous", "researcher", "reviewer", "editor", "admin")
 WIDTHS = (390, 1400)
-# The Django admin's own widget markup (not our templates) breaks these rules; on admin:* pages they are counted
-# and printed, not failed: the filter_horizontal search icon's aria-label on a span, the split date-time and
-# select2 inputs without a label of their own, the inline tables' empty "original" header, the date
-# hierarchy's empty link.
-DJANGO_ADMIN_MARKUP = {"aria-prohibited-attr", "label", "aria-input-field-name", "empty-table-header", "link-name"}
 
 
 def matrix_pages(world: World) -> tuple[dict[str, list[tuple[str, str]]], Counter]:
@@ -98,7 +93,7 @@ def test_every_matrix_page_passes_axe_and_reflows(browser, live_server, transact
 
     started = time.monotonic()
     pages, left_out = matrix_pages(world)
-    checked, problems, skipped, tolerated, timings = Counter(), [], Counter(), Counter(), Counter()
+    checked, problems, skipped, timings = Counter(), [], Counter(), Counter()
     for role in CHECKED_ROLES:
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
         context.add_cookies(_session_cookie(world, role, live_server.url))
@@ -136,9 +131,6 @@ def test_every_matrix_page_passes_axe_and_reflows(browser, live_server, transact
                     checking = time.monotonic()
                     violations = axe_violations(page)
                     timings["axe-core"] += time.monotonic() - checking
-                    if label.startswith("admin:"):
-                        tolerated.update(v["id"] for v in violations if v["id"] in DJANGO_ADMIN_MARKUP)
-                        violations = [v for v in violations if v["id"] not in DJANGO_ADMIN_MARKUP]
                     if violations:
                         problems.append(f"{where} {width}px:\n{format_violations(violations)}")
             page.set_viewport_size({"width": WIDTHS[0], "height": 900})
@@ -149,8 +141,8 @@ def test_every_matrix_page_passes_axe_and_reflows(browser, live_server, transact
         print(
             f"\nmatrix pages checked with axe-core ({AXE_AVAILABLE}) at 390 and 1400 px: {sum(checked.values())} "
             f"({', '.join(f'{role} {count}' for role, count in checked.items())}); skipped: "
-            f"{dict(skipped)}; left out of the list: {dict(left_out)}; Django admin markup tolerated (pages × widths): "
-            f"{dict(tolerated)}; {elapsed:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in timings.items())})"
+            f"{dict(skipped)}; left out of the list: {dict(left_out)}; "
+            f"{elapsed:.0f} s ({', '.join(f'{k} {v:.0f} s' for k, v in timings.items())})"
         )
     assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
     assert sum(checked.values()) >= 60
