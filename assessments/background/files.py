@@ -169,6 +169,14 @@ def edition_formats_ready(edition: Edition) -> set[str]:
     )
 
 
+def edition_file_links(edition: Edition) -> dict[str, str]:
+    """Format → the URL a reader downloads it from (serving.py), for the formats whose file is stored whole."""
+    from .serving import edition_file_url
+
+    rows = EditionFile.objects.filter(edition=edition, renderer_version=RENDERER_VERSION).values_list("fmt", "name")
+    return {fmt: edition_file_url(name) for fmt, name in rows}
+
+
 def editions_missing_files():
     """(edition, format) pairs with no file at the current renderer version: the worker's start-up sweep."""
     done = set(EditionFile.objects.filter(renderer_version=RENDERER_VERSION).values_list("edition_id", "fmt"))
