@@ -186,6 +186,13 @@ def test_the_annex_page_links_the_hashed_urls_of_ready_files_only(client, stored
     assert page.count("(being prepared)") == 1
 
 
+def test_a_row_whose_file_is_gone_gets_no_hashed_link(client, stored):
+    default_storage.delete(stored["json"].name)
+    page = client.get(reverse("public:annex", args=[2022, "KOR"])).content.decode()
+    assert url(stored["json"]) not in page and page.count("(being prepared)") == 2
+    assert f'href="{reverse("public:annex-download", args=[2022, "KOR", 1, "json"])}"' in page
+
+
 def test_the_per_format_urls_still_answer(client, stored):
     response = client.get(reverse("public:annex-download", args=[2022, "KOR", 1, "pdf"]))
     assert response.status_code == 200
