@@ -20,7 +20,7 @@ from pathlib import Path
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from whitenoise.base import WhiteNoise
-from whitenoise.responders import MissingFileError, StaticFile
+from whitenoise.responders import StaticFile
 from whitenoise.string_utils import decode_path_info
 
 from .files import IMMUTABLE
@@ -88,6 +88,11 @@ def published_file_path(relative: str) -> tuple[Path, re.Match] | None:
     return path, match
 
 
+def _not_found(start_response) -> list[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")])
+    return [b"Not found\n"]
+
+
 class EditionFiles(WhiteNoise):
     """WSGI middleware: `/files/editions/<name>` from the editions directory, everything else to Django."""
 
@@ -100,21 +105,16 @@ class EditionFiles(WhiteNoise):
             return self.application(environ, start_response)
         found = published_file_path(decode_path_info(path)[len(PREFIX) :])
         if found is None:
-            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")])
-            return [b"Not found\n"]
+            return _not_found(start_response)
         file_path, match = found
-        headers = file_headers(match)
         try:
             stat = file_path.stat()
         except OSError:
-            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")])
-            return [b"Not found\n"]
+            return _not_found(start_response)
+        headers = file_headers(match)
         headers["Last-Modified"] = formatdate(stat.st_mtime, usegmt=True)
-        try:
-            static_file = StaticFile(str(file_path), list(headers.items()), stat_cache={str(file_path): stat})
-        except MissingFileError:
-            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")])
-            return [b"Not found\n"]
+        # whitenoise's responder: Content-Length, 304 on If-None-Match / If-Modified-Since, HEAD, Range.
+        static_file = StaticFile(str(file_path), list(headers.items()), stat_cache={str(file_path): stat})
         return self.serve(static_file, environ, start_response)
 
 

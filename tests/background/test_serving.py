@@ -146,6 +146,17 @@ def test_files_outside_the_editions_directory_or_not_published_are_never_served(
     assert server.django_calls == []
 
 
+def test_a_drafts_file_stored_in_the_editions_directory_is_never_served(server, client, korea_2025, media):
+    from assessments.publishing.annex import annex_build
+    from assessments.publishing.html import annex_body_html
+
+    annex = annex_build(korea_2025)
+    draft = edition_files.render_and_store(annex.to_snapshot(), annex_body_html(annex), "md")
+    assert draft.name.startswith("editions/") and (media / draft.name).is_file()
+    assert server.request(PREFIX + draft.name.removeprefix("editions/"))[0] == 404
+    assert client.get(PREFIX + draft.name.removeprefix("editions/")).status_code == 404
+
+
 def test_other_paths_go_to_django(server):
     assert server.request("/annex/2022/KOR/")[2] == b"django"
     assert server.request("/files/other")[2] == b"django"
