@@ -1,9 +1,11 @@
 """Measure pages, exports and imports against the benchmark dataset."""
 
+import io
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from wsgiref.util import setup_testing_defaults
 
 from django.contrib.auth.models import User
 from django.db import connection, reset_queries
@@ -12,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import AssessmentItem, CountryAssessment
+from benchmarks.traffic import annex_page_pdf_link
 
 
 @dataclass
@@ -204,16 +207,57 @@ def _time_get(client: Client, url: str, requests: int) -> dict:
 STATIC_FILE = "r2p/app.css"  # the largest static file (whitenoise)
 
 
+def _wsgi_get(application, path: str) -> tuple[int, int]:
+    """GET `path` from a WSGI application as a server would (whole body read); status and bytes."""
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO(), "SERVER_NAME": "localhost"}
+    setup_testing_defaults(environ)
+    status = []
+    chunks = application(environ, lambda line, headers, exc_info=None: status.append(int(line.split()[0])))
+    try:
+        size = sum(len(chunk) for chunk in chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return status[0], size
+
+
+def _time_wsgi_get(application, path: str, requests: int) -> dict:
+    status, size = _wsgi_get(application, path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        _wsgi_get(application, path)
+        samples.append((time.perf_counter() - started) * 1000)
+    return {**summarise(samples), "bytes": size, "url": path}
+
+
 def download_times(requests: int) -> dict:
-    """A published edition's stored PDF (Republic of Korea 2022, rendered into storage as publishing does) and a
-    static file, each downloaded whole `requests` times by the same WSGI application (whitenoise in front)."""
+    """A published edition's stored PDF (Republic of Korea 2022, rendered into storage as publishing does) at the
+    link its annex page gives, and a static file, each downloaded whole `requests` times by the deployed WSGI
+    application (r2p/wsgi.py: the edition files' wrapper, then Django with whitenoise). The per-format URL
+    (`…/v1.pdf`, through Django) is measured too, as `pdf_legacy`."""
     from django.templatetags.static import static
 
     from assessments.background.files import edition_file_render
+    from r2p.wsgi import application
 
     edition = korea(2022).editions.order_by("-number").first()
     edition_file_render(edition, "pdf")
     client = _client(None)
-    pdf = _time_get(client, reverse("public:annex-download", args=[2022, "KOR", edition.number, "pdf"]), requests)
-    static_file = _time_get(client, static(STATIC_FILE), requests)
-    return {"pdf": pdf, "static": static_file, "ratio_p95": round(pdf["p95_ms"] / max(static_file["p95_ms"], 0.01), 2)}
+    page = client.get(reverse("public:annex-edition", args=[2022, "KOR", edition.number])).content.decode()
+    link = annex_page_pdf_link(page)
+    if link is None:
+        raise RuntimeError("The annex page links no PDF.")
+    pdf = _time_wsgi_get(application, link, requests)
+    static_file = _time_wsgi_get(application, static(STATIC_FILE), requests)
+    legacy = _time_wsgi_get(
+        application, reverse("public:annex-download", args=[2022, "KOR", edition.number, "pdf"]), requests
+    )
+    return {
+        "pdf": pdf,
+        "static": static_file,
+        "pdf_legacy": legacy,
+        "ratio_p95": round(pdf["p95_ms"] / max(static_file["p95_ms"], 0.01), 2),
+    }

@@ -46,3 +46,9 @@ def pick_popular(ranked_urls: list[str], rng: random.Random = random) -> str:  #
 
 def pick_format(rng: random.Random = random) -> str:  # type: ignore[assignment]
     return rng.choices(list(PUBLISHED_FORMATS), weights=list(PUBLISHED_FORMATS.values()))[0]
+
+
+def annex_page_pdf_link(html: str) -> str | None:
+    """The PDF link a reader of an annex page gets (its hashed URL once the file is stored)."""
+    match = re.search(r'<ul class="downloads">.*?href="([^"]+\.pdf)"', html, re.S)
+    return match[1] if match else None

@@ -169,6 +169,20 @@ def edition_formats_ready(edition: Edition) -> set[str]:
     )
 
 
+def edition_file_links(edition: Edition) -> dict[str, str]:
+    """Format → the URL a reader downloads it from (serving.py), for the formats whose file is stored whole.
+
+    A row whose local file is gone (storage wiped, a backup restored without its media) gives no link: the
+    per-format URL then has it rendered again. (On other storages a row is trusted: asking costs a request.)"""
+    from .serving import edition_file_url
+
+    rows = EditionFile.objects.filter(edition=edition, renderer_version=RENDERER_VERSION).values_list("fmt", "name")
+    local = isinstance(default_storage, FileSystemStorage)
+    return {
+        fmt: edition_file_url(name) for fmt, name in rows if not local or Path(default_storage.path(name)).is_file()
+    }
+
+
 def editions_missing_files():
     """(edition, format) pairs with no file at the current renderer version: the worker's start-up sweep."""
     done = set(EditionFile.objects.filter(renderer_version=RENDERER_VERSION).values_list("edition_id", "fmt"))

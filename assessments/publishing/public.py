@@ -12,10 +12,10 @@ from django.views.generic import DetailView, ListView, View
 
 from assessments.background.files import (
     IMMUTABLE,
+    edition_file_links,
     edition_file_ready,
     edition_file_response,
     edition_files_enqueue,
-    edition_formats_ready,
 )
 from assessments.models import Edition
 from assessments.publishing.exports import FORMATS
@@ -100,12 +100,14 @@ class AnnexDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         edition = self.object
+        links = edition_file_links(edition)  # format → its hashed, cacheable-for-ever URL, once stored whole
         context.update(
             history=self.history,
             latest=self.history[0],
             is_latest=edition.number == self.history[0].number,
             formats=FORMATS.values(),
-            ready=edition_formats_ready(edition),
+            ready=links,
+            downloads=[(fmt, links.get(fmt.name)) for fmt in FORMATS.values()],
             country=edition.country_assessment.country,
             cycle=edition.country_assessment.cycle,
             cite=edition_citation(self.request, edition),

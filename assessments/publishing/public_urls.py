@@ -1,5 +1,6 @@
 from django.urls import path
 
+from assessments.background.serving import edition_file_view
 from assessments.overview.urls import public_urlpatterns as overview_public_urlpatterns
 from assessments.publishing import (
     converters,  # noqa: F401  (registers <annexfmt:>)
@@ -21,6 +22,9 @@ urlpatterns = [
         public.AnnexOriginalView.as_view(),
         name="annex-original",
     ),
+    # A published file by its content-hashed name. r2p/wsgi.py answers it before Django (no middleware, no
+    # database); this route answers it where that wrapper is absent (test client, ASGI).
+    path("files/editions/<str:name>", edition_file_view, name="edition-file"),
 ]
 
 # The public regional overview, open data downloads and API (assessments/overview/urls.py).

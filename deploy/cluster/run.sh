@@ -38,7 +38,9 @@ psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py loaddemo >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
-sed -e "s#@DIR@#$DIR#g" -e "s#@PORT@#$PORT#g" -e "s#@WEB1@#$WEB1#g" -e "s#@WEB2@#$WEB2#g" \
+# The CSP source of the standalone HTML's embedded stylesheet, for nginx's /files/editions/ location.
+css_hash=$("$PY" manage.py shell --no-imports -v0 -c "from assessments.publishing.html import annex_css_source_hash as h; print(h())")
+sed -e "s#@ANNEX_CSS_HASH@#$css_hash#g" -e "s#@DIR@#$DIR#g" -e "s#@PORT@#$PORT#g" -e "s#@WEB1@#$WEB1#g" -e "s#@WEB2@#$WEB2#g" \
     -e "s#@STATIC@#$DIR/static#g" -e "s#@MEDIA@#$DIR/media#g" deploy/cluster/nginx.conf.template >"$DIR/nginx.conf"
 
 pids=()

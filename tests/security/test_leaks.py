@@ -103,6 +103,22 @@ def test_canary_is_where_it_was_written(canary, world):
 
 
 # Values to try for URL kwargs, aimed at the canary's objects (and, for editions, the published one).
+def published_file_names(edition) -> list[str]:
+    from assessments.background.files import edition_file_render
+
+    return [edition_file_render(edition, fmt).name.removeprefix("editions/") for fmt in FORMATS]
+
+
+def draft_file_name(world) -> str:
+    """A draft's file rendered and stored in the editions directory as a published one is: never served."""
+    from assessments.background.files import render_and_store
+    from assessments.publishing.annex import annex_build
+    from assessments.publishing.html import annex_body_html
+
+    annex = annex_build(world.korea_2025)
+    return render_and_store(annex.to_snapshot(), annex_body_html(annex), "md").name.removeprefix("editions/")
+
+
 def guesses(world) -> dict[str, list]:
     draft = world.draft_item
     return {
@@ -114,6 +130,8 @@ def guesses(world) -> dict[str, list]:
         "edition": [world.edition.number],
         "format": ["pdf", "docx", "json", "csv", "xlsx", "html", "txt"],
         "fmt": ["html", "pdf", "docx", "json", "md"],
+        # Published files by their hashed name (rendered now, as the worker does), and a draft's stored name.
+        "name": [*published_file_names(world.edition), draft_file_name(world)],
         "code": ["KOR", "kor", "BC-1", CHANGED_AFTER_V1, "BC-3", "PM-2"],  # a country's code (API), an indicator's
         "pk": [draft.pk],
         "id": [draft.pk],

@@ -94,6 +94,21 @@ def _failed_task():
     )
 
 
+def _published_file(fmt: str) -> Callable[[World], dict]:
+    """The hashed name of a published edition's stored file (rendered now if it is not yet)."""
+
+    def data(world: World) -> dict:
+        from assessments.background.files import edition_file_render
+        from assessments.models import Edition
+
+        edition = Edition.objects.get(
+            country_assessment__cycle__year=2022, country_assessment__country__code="KOR", number=1
+        )
+        return {"name": edition_file_render(edition, fmt).name.removeprefix("editions/")}
+
+    return data
+
+
 def _release(world: World):
     import datetime
 
@@ -306,6 +321,15 @@ URLS: dict[str, list[Case]] = {
         *[Case(PUBLIC, params=korea(2022, number=1, fmt=fmt), label=fmt) for fmt in ANNEX_FORMATS],
         Case(MISSING, params=korea(2022, number=2, fmt="json"), label="no v2"),
         Case(MISSING, params=korea(2025, number=1, fmt="md"), label="never published"),
+    ],
+    # A published file by its content-hashed name (served before Django by r2p/wsgi.py; this is its fallback).
+    "public:edition-file": [
+        *[Case(PUBLIC, params=_published_file(fmt), label=fmt) for fmt in ("pdf", "json")],
+        Case(MISSING, params=lambda world: {"name": "r2p-annex-2022-KOR-v9.0123456789abcdef0123.pdf"}, label="none"),
+        Case(
+            MISSING, params=lambda world: {"name": "r2p-annex-2025-KOR-draft.0123456789abcdef0123.pdf"}, label="draft"
+        ),
+        Case(MISSING, params=lambda world: {"name": "..%2F..%2Fdb.sqlite3"}, label="traversal"),
     ],
     # The original file of an imported edition (the archive import); the demo's editions were not imported.
     "public:annex-original": [

@@ -164,6 +164,11 @@ class Command(BaseCommand):
             f"static file ({static_file['bytes']:,} B) p50 {static_file['p50_ms']} / p95 {static_file['p95_ms']} ms; "
             f"ratio {downloads['ratio_p95']}× (target ≤ {TARGETS['pdf_to_static_p95']}×)  {verdict}"
         )
+        legacy = downloads["pdf_legacy"]
+        out(
+            f"  (the PDF at {pdf['url']}, the annex page's link; its per-format URL through Django: "
+            f"p50 {legacy['p50_ms']} / p95 {legacy['p95_ms']} ms)"
+        )
         out("\nExport (Republic of Korea 2022)     seconds   target")
         for fmt, seconds in results["exports"].items():
             limit = {"pdf": TARGETS["pdf_s"], "docx": TARGETS["docx_s"]}.get(fmt)
