@@ -113,7 +113,7 @@ def paging_context(request, page, total: int, region: str) -> dict:
     stays one download away for those who may export data."""
     return {
         "page_obj": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
         "paged": total > PER_PAGE or bool(region),
         "selected_region": region,
         "can_export": is_editor(request.user),  # the data pages' own check (groups are cached: no query)
