@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 
 from assessments.framework.scoring import ScoreSummary, assessment_scores, derive_trend
@@ -19,6 +19,7 @@ from assessments.models import (
     Edition,
     Indicator,
     ItemKind,
+    Rating,
 )
 from assessments.workflow.permissions import is_editor
 from assessments.workflow.previous import previous_cycle_items
@@ -85,6 +86,11 @@ def stage_of(assessment: CountryAssessment) -> Stage:
 
 
 PROGRESS_WIDTH = 120
+# Indicators of an assessment per rating, as `rated_<value>` annotations (one aggregate with the progress counts).
+RATING_COUNTS = {
+    f"rated_{value}": Count("items", filter=Q(items__kind=ItemKind.INDICATOR, items__rating=value))
+    for value in Rating.values
+}
 
 
 @dataclass(frozen=True)
@@ -169,8 +175,13 @@ def cycle_overview(
 ) -> Overview:
     """Every visible country assessment of a cycle with stage, progress, assignees and (`scored`) scores
     (6 queries; 4 without scores: `overview_scores` adds them to just the rows a page shows)."""
+    # With how many indicators have each rating, so scoring reads no items again (RATING_COUNTS).
     assessments = list(
-        visible_assessments(user, cycle).with_progress().select_related("country").order_by("country__name")
+        visible_assessments(user, cycle)
+        .with_progress()
+        .annotate(**RATING_COUNTS)
+        .select_related("country")
+        .order_by("country__name")
     )
     # Latest edition numbers in a query of their own: as a subquery of the progress query (grouped over every
     # item) PostgreSQL ran it once per item row, tripling that query's time at 193 countries.
@@ -220,8 +231,13 @@ def cycle_overview(
 
 
 def overview_scores(rows: list[OverviewRow]) -> None:
-    """Score, previous score and change of each row (2 queries whatever the number of rows)."""
-    scores = assessment_scores([row.assessment for row in rows])
+    """Score, previous score and change of each row (2 queries whatever the number of rows): this cycle's
+    ratings come from the rows' RATING_COUNTS, only the previous cycle's are read."""
+    ratings = {
+        row.assessment.pk: [value for value in Rating.values for _ in range(getattr(row.assessment, f"rated_{value}"))]
+        for row in rows
+    }
+    scores = assessment_scores([row.assessment for row in rows], ratings=ratings)
     for row in rows:
         row.scores = scores[row.assessment.pk]
 
