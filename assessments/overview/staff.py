@@ -174,7 +174,7 @@ def cycle_overview(
     *, cycle: Cycle, user, stage: str = "", assignee: str = "", region: str = "", scored: bool = True
 ) -> Overview:
     """Every visible country assessment of a cycle with stage, progress, assignees and (`scored`) scores
-    (6 queries; 4 without scores: `overview_scores` adds them to just the rows a page shows)."""
+    (5 queries; 3 without scores: `overview_scores` adds them to just the rows a page shows)."""
     # With how many indicators have each rating, so scoring reads no items again (RATING_COUNTS).
     assessments = list(
         visible_assessments(user, cycle)
