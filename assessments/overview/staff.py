@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 
 from assessments.framework.scoring import ScoreSummary, assessment_scores, derive_trend
+from assessments.method.regions import region_names, region_of
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -17,6 +19,7 @@ from assessments.models import (
     Edition,
     Indicator,
     ItemKind,
+    Rating,
 )
 from assessments.workflow.permissions import is_editor
 from assessments.workflow.previous import previous_cycle_items
@@ -38,6 +41,22 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER = {stage.value: position for position, stage in enumerate(Stage)}
 ITEM_SLOT = "ITEM-0"  # stands in for an indicator code when reversing the item URL once per country
+# Countries per page of the overview and the heatmap: a cycle of up to 50 countries (every cycle so far) is one
+# page and looks as it always did; 193 UN members × 36 indicators on one screen is unreadable and slow to render.
+PER_PAGE = 50
+
+
+def paginate(rows: list, number) -> Page:
+    """The page `number` (a query-string value; out of range or invalid → the nearest valid page) of a list."""
+    return Paginator(rows, PER_PAGE).get_page(number)
+
+
+def region_counts(country_codes: list[str]) -> list[tuple[str, int]]:
+    """UN sub-regions (method.regions) with how many of these countries each holds, in the list's order."""
+    counts = dict.fromkeys(region_names(), 0)
+    for code in country_codes:
+        counts[region_of(code)] += 1
+    return [(name, count) for name, count in counts.items() if count]
 
 
 def visible_assessments(user, cycle: Cycle) -> QuerySet[CountryAssessment]:
@@ -67,6 +86,11 @@ def stage_of(assessment: CountryAssessment) -> Stage:
 
 
 PROGRESS_WIDTH = 120
+# Indicators of an assessment per rating, as `rated_<value>` annotations (one aggregate with the progress counts).
+RATING_COUNTS = {
+    f"rated_{value}": Count("items", filter=Q(items__kind=ItemKind.INDICATOR, items__rating=value))
+    for value in Rating.values
+}
 
 
 @dataclass(frozen=True)
@@ -142,23 +166,40 @@ class Overview:
     rows: list[OverviewRow]
     stage_counts: list[tuple[Stage, int]]
     assignees: list[User]
+    regions: list[tuple[str, int]] = field(default_factory=list)  # of every visible assessment, before filters
+    total: int = 0  # visible assessments before filters
 
 
-def cycle_overview(*, cycle: Cycle, user, stage: str = "", assignee: str = "") -> Overview:
-    """Every visible country assessment of a cycle with stage, progress, assignees and scores (5 queries)."""
-    latest_edition = Edition.objects.filter(country_assessment=OuterRef("pk")).order_by("-number").values("number")[:1]
+def cycle_overview(
+    *, cycle: Cycle, user, stage: str = "", assignee: str = "", region: str = "", scored: bool = True
+) -> Overview:
+    """Every visible country assessment of a cycle with stage, progress, assignees and (`scored`) scores
+    (5 queries; 3 without scores: `overview_scores` adds them to just the rows a page shows)."""
+    # With how many indicators have each rating, so scoring reads no items again (RATING_COUNTS).
     assessments = list(
         visible_assessments(user, cycle)
         .with_progress()
-        .annotate(latest_edition=Subquery(latest_edition))
-        .select_related("country", "cycle")
+        .annotate(**RATING_COUNTS)
+        .select_related("country")
         .order_by("country__name")
     )
+    # Latest edition numbers in a query of their own: as a subquery of the progress query (grouped over every
+    # item) PostgreSQL ran it once per item row, tripling that query's time at 193 countries.
+    latest_editions = dict(
+        Edition.objects.filter(country_assessment__cycle=cycle)
+        .values("country_assessment")
+        .annotate(latest=Max("number"))
+        .values_list("country_assessment", "latest")
+    )
+    for assessment in assessments:
+        assessment.cycle = cycle  # one Cycle for all: not its columns (introduction…) joined onto every row
+        assessment.latest_edition = latest_editions.get(assessment.pk)
     rows = {assessment.pk: OverviewRow(assessment, stage_of(assessment)) for assessment in assessments}
     people: dict[int, User] = {}
     assignments = (
         Assignment.objects.filter(country_assessment__in=list(rows))
         .select_related("user")
+        .only("country_assessment_id", "role", "user__username", "user__first_name", "user__last_name")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
     for assignment in assignments:
@@ -176,14 +217,29 @@ def cycle_overview(*, cycle: Cycle, user, stage: str = "", assignee: str = "") -
         selected = [row for row in selected if not row.assignees]
     elif assignee:
         selected = [row for row in selected if any(person.username == assignee for person in row.assignees)]
-    scores = assessment_scores([row.assessment for row in selected])
-    for row in selected:
-        row.scores = scores[row.assessment.pk]
+    if region:
+        selected = [row for row in selected if region_of(row.country.code) == region]
+    if scored:
+        overview_scores(selected)
     return Overview(
         rows=selected,
         stage_counts=[(stage_choice, count) for stage_choice, count in counts.items() if count],
         assignees=sorted(people.values(), key=lambda person: (person.get_full_name() or person.username).casefold()),
+        regions=region_counts([row.country.code for row in rows.values()]),
+        total=len(rows),
     )
+
+
+def overview_scores(rows: list[OverviewRow]) -> None:
+    """Score, previous score and change of each row (2 queries whatever the number of rows): this cycle's
+    ratings come from the rows' RATING_COUNTS, only the previous cycle's are read."""
+    ratings = {
+        row.assessment.pk: [value for value in Rating.values for _ in range(getattr(row.assessment, f"rated_{value}"))]
+        for row in rows
+    }
+    scores = assessment_scores([row.assessment for row in rows], ratings=ratings)
+    for row in rows:
+        row.scores = scores[row.assessment.pk]
 
 
 @dataclass
@@ -194,8 +250,19 @@ class StaffGrid:
     distributions: list[Distribution]
 
 
-def cycle_grid(*, cycle: Cycle, user) -> StaffGrid:
-    """Countries × indicators with live ratings, trends and item statuses (5 queries)."""
+def grid_assessments(*, cycle: Cycle, user) -> list[CountryAssessment]:
+    """The visible country assessments of a cycle by country name (1 query)."""
+    assessments = list(visible_assessments(user, cycle).select_related("country").order_by("country__name"))
+    for assessment in assessments:
+        assessment.cycle = cycle  # one Cycle for all, not joined onto every row
+    return assessments
+
+
+def cycle_grid(*, cycle: Cycle, user, assessments: list[CountryAssessment] | None = None) -> StaffGrid:
+    """Countries × indicators with live ratings, trends and item statuses (5 queries): every visible country,
+    or just `assessments` (from `grid_assessments`, e.g. one page of them) — rows and distributions alike."""
+    if assessments is None:
+        assessments = grid_assessments(cycle=cycle, user=user)
     indicators = {indicator.pk: indicator for indicator in Indicator.objects.for_cycle(cycle)}
     columns = {
         pk: Column(
@@ -206,10 +273,7 @@ def cycle_grid(*, cycle: Cycle, user) -> StaffGrid:
         )
         for pk, indicator in indicators.items()
     }
-    assessments = {
-        assessment.pk: assessment
-        for assessment in visible_assessments(user, cycle).select_related("country", "cycle").order_by("country__name")
-    }
+    assessments = {assessment.pk: assessment for assessment in assessments}
     rows_of_items = AssessmentItem.objects.filter(
         country_assessment__in=list(assessments), kind=ItemKind.INDICATOR
     ).values_list("country_assessment_id", "indicator_id", "rating", "trend", "status")

@@ -9,11 +9,24 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView, View
 
 from assessments.citations.render import keys_in, load_sources
+from assessments.method.regions import region_names, region_of
 from assessments.models import Cycle, Indicator, Rating
 from assessments.overview.charts import distribution_chart, score_chart
 from assessments.overview.grid import RATING_SHORT, TREND_MARKS, sort_links, sort_rows
-from assessments.overview.staff import STAGE_ORDER, Stage, cycle_grid, cycle_overview, indicator_across_countries
+from assessments.overview.staff import (
+    PER_PAGE,
+    STAGE_ORDER,
+    Stage,
+    cycle_grid,
+    cycle_overview,
+    grid_assessments,
+    indicator_across_countries,
+    overview_scores,
+    paginate,
+    region_counts,
+)
 from assessments.querystring import code_param, text_param
+from assessments.workflow.permissions import is_editor
 
 OVERVIEW_SORTS = {
     "country": lambda row: row.country.name.casefold(),
@@ -34,6 +47,8 @@ OVERVIEW_FIRST = {
     "change": "-",
     "edition": "-",
 }
+# Sorting by these needs every row's score; the other sorts score only the rows of the page shown.
+SCORE_SORTS = {"score", "previous", "change"}
 INDICATOR_SORTS = {
     "country": lambda row: row.item.country_assessment.country.name.casefold(),
     "rating": lambda row: -row.item.points if row.item.rating else None,
@@ -87,8 +102,26 @@ class CyclePageMixin(LoginRequiredMixin):
         return context
 
 
+def region_param(value) -> str:
+    """A UN sub-region name from the query string (method.regions), or "" for any other value."""
+    return value if value in region_names() else ""
+
+
+def paging_context(request, page, total: int, region: str) -> dict:
+    """The pager and region filter of a page of countries: only once the cycle has more countries than a page
+    (or a region is chosen), so a cycle of up to PER_PAGE countries looks as it always did. The whole cycle
+    stays one download away for those who may export data."""
+    return {
+        "page_obj": page,
+        "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "paged": total > PER_PAGE or bool(region),
+        "selected_region": region,
+        "can_export": is_editor(request.user),  # the data pages' own check (groups are cached: no query)
+    }
+
+
 class CycleOverviewView(CyclePageMixin, TemplateView):
-    """Every country assessment with stage, progress, assignees and scores; sortable and filterable."""
+    """Every country assessment with stage, progress, assignees and scores; sortable, filterable, paged."""
 
     template_name = "overview/cycle_overview.html"
     section = "overview"
@@ -98,16 +131,31 @@ class CycleOverviewView(CyclePageMixin, TemplateView):
         stage = self.request.GET.get("status", "")
         stage = stage if stage in Stage.values else ""
         assignee = text_param(self.request.GET.get("assignee"), max_length=150)
-        overview = cycle_overview(cycle=self.get_cycle(), user=self.request.user, stage=stage, assignee=assignee)
-        rows, sort = sort_rows(overview.rows, self.request.GET.get("sort", ""), OVERVIEW_SORTS, "country")
+        region = region_param(self.request.GET.get("region", ""))
+        requested_sort = self.request.GET.get("sort", "")
+        scored = requested_sort.lstrip("-") in SCORE_SORTS  # else only the page's rows are scored
+        overview = cycle_overview(
+            cycle=self.get_cycle(),
+            user=self.request.user,
+            stage=stage,
+            assignee=assignee,
+            region=region,
+            scored=scored,
+        )
+        rows, sort = sort_rows(overview.rows, requested_sort, OVERVIEW_SORTS, "country")
+        page = paginate(rows, self.request.GET.get("page"))
+        if not scored:
+            overview_scores(page.object_list)
         context.update(
             overview=overview,
-            rows=rows,
+            rows=page.object_list,
             sort=sort,
             sorts=sort_links(sort, OVERVIEW_FIRST),
             stages=Stage.choices,
             selected_stage=stage,
             selected_assignee=assignee,
+            regions=overview.regions,
+            **paging_context(self.request, page, overview.total, region),
         )
         return context
 
@@ -120,8 +168,18 @@ class CycleHeatmapView(CyclePageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        grid = cycle_grid(cycle=self.get_cycle(), user=self.request.user)
-        context.update(heatmap=grid.heatmap, **legend_context())
+        cycle, user = self.get_cycle(), self.request.user
+        region = region_param(self.request.GET.get("region", ""))
+        visible = grid_assessments(cycle=cycle, user=user)
+        selected = [a for a in visible if not region or region_of(a.country.code) == region]
+        page = paginate(selected, self.request.GET.get("page"))
+        grid = cycle_grid(cycle=cycle, user=user, assessments=page.object_list)  # cells of this page only
+        context.update(
+            heatmap=grid.heatmap,
+            regions=region_counts([assessment.country.code for assessment in visible]),
+            **paging_context(self.request, page, len(visible), region),
+            **legend_context(),
+        )
         return context
 
 

@@ -9,7 +9,7 @@ from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKin
 from benchmarks import harness
 from benchmarks.dataset import ALL_CYCLES, COUNTRIES, REGION, dataset_build
 from benchmarks.loadtest import LoadTestSummary
-from benchmarks.management.commands.bench import row_verdict
+from benchmarks.management.commands.bench import row_verdict, select_pages
 from benchmarks.management.commands.loadtest import saturation_verdict
 from benchmarks.un_members import UN_MEMBERS
 
@@ -52,7 +52,7 @@ def test_build_dataset_refuses_more_than_the_un_members_or_five_cycles():
         call_command("build_dataset", countries=1, cycles=6)
 
 
-def row(page: str, *, small: int = 8, large: int = 8, p95: float = 100.0, ratio: float = 1.0) -> dict:
+def row(page: str, *, small: int | None = 8, large: int = 8, p95: float = 100.0, ratio: float = 1.0) -> dict:
     return {
         "page": page,
         "queries_1_country": small,
@@ -69,6 +69,20 @@ def test_a_page_passes_with_the_same_queries_as_at_one_country_and_staff_pages_w
     assert row_verdict(row("history page", ratio=3.0))[0] == "PASS"  # not a staff page of the target
     assert row_verdict(row(harness.ADMIN_PAGE, small=29, large=29)) == ("PASS", [])  # Django's: no budget
     assert set(harness.STAFF_PAGES) <= {page.name for page in harness.pages()}
+
+
+def test_bench_pages_measures_some_rows_against_the_admin_page():
+    """`bench --pages "cycle overview,heatmap" --no-build`: those rows and the reference, on the database as it is."""
+    assert [page.name for page in select_pages("Cycle overview, heatmap")] == [
+        "cycle overview",
+        "heatmap",
+        harness.ADMIN_PAGE,
+    ]
+    assert len(select_pages("")) == len(harness.pages())
+    with pytest.raises(CommandError, match="overview page"):
+        select_pages("overview page")
+    # --no-build has no count at 1 country: the row is judged on its time and query budget alone.
+    assert row_verdict(row("heatmap", small=None, large=10, ratio=1.3)) == ("PASS", [])
 
 
 def summary(rps: float, p95: float, failures: int = 0) -> LoadTestSummary:
