@@ -16,7 +16,7 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
-from .models import SearchDocument
+from .models import DocumentKind, SearchDocument
 from .query import ParsedQuery, fts5_expression, tsquery_expression
 
 MARK_START = "\ue000"  # private-use characters: stripped from indexed text, so only the engine can emit them
@@ -89,33 +89,42 @@ class SqliteEngine:
     weights = (20.0, 3.0, 1.0)
 
     def _restrict(self, documents: QuerySet) -> tuple[str, tuple]:
-        sql, params = documents.order_by().values("id", "kind").query.sql_with_params()
+        sql, params = documents.order_by().values("id").query.sql_with_params()
         return sql, tuple(params)
 
+    def _kind_of_match(self, documents: QuerySet) -> tuple[str, tuple]:
+        """SQL naming the kind of an allowed match: the few comments, sources and published texts are looked up
+        in lists of their own; whatever else is allowed is an item (most documents: no list needed)."""
+        cases, params = [], []
+        for kind in (DocumentKind.COMMENT, DocumentKind.SOURCE, DocumentKind.PUBLISHED):
+            sql, kind_params = self._restrict(documents.filter(kind=kind))
+            cases.append(f"WHEN +{self.table}.rowid IN ({sql}) THEN '{kind.value}'")
+            params += kind_params
+        return f"CASE {' '.join(cases)} ELSE '{DocumentKind.ITEM.value}' END", tuple(params)
+
     def search(self, documents: QuerySet, query: ParsedQuery, *, per_kind: int, prefix: bool = False) -> Found:
-        """Rank every visible match in one pass, keep the best of each kind and count them here, then highlight
+        """Rank every allowed match in one pass, keep the best of each kind and count them here, then highlight
         only the best: snippets of every match would cost seconds.
 
         What each part costs at archive scale (193 countries × 5 cycles, ~37,000 documents; a common pair of
-        words matches ~18,000-30,000): the full-text match ~1 µs a match, bm25 ~4-5 µs a match plus ~10 ms
-        for its word statistics, reading `kind` from the documents table ~4 µs a match (its rows are wide),
-        window functions (two sorts of every match) ~5 µs a match. So:
-        - the allowed documents (visibility and filters) are read once, with their kind, from the narrow
-          index into a materialised table; each match finds its kind there through an automatic index
-          (CROSS JOIN keeps the full-text scan outside: FTS5 asked for one rowid at a time re-reads the whole
-          index for each: ~15 ms a row);
-        - bm25 is computed only for allowed matches (the join filters before the result columns);
-        - the best `per_kind` of each kind and the counts are picked here (a heap), not by SQL windows.
-        The snippet query's `+rowid IN (...)` keeps FTS5 from being driven by rowid for the same reason."""
+        words matches 18,000-30,000 of them): the full-text match ~1 µs a match; bm25 ~4-5 µs a match plus
+        ~10 ms for its word statistics; reading `kind` from the documents table ~4 µs a match (its rows are
+        wide); window functions (two sorts of every match) ~5 µs a match; FTS5 driven by rowid (`rowid IN`
+        without the `+`) re-reads the whole index for each rowid, ~15 ms each. So:
+        - `+rowid IN (allowed)`: the full-text match drives, the allowed documents (visibility and filters,
+          read once from narrow indexes into an in-memory list) only check; bm25 is computed for allowed
+          matches only (the filter runs before the result columns);
+        - the kind comes from in-memory lists of the small kinds (`_kind_of_match`), not a join;
+        - the best `per_kind` of each kind and the counts are picked here (a heap), not by SQL windows."""
         within, within_params = self._restrict(documents)
+        kind_sql, kind_params = self._kind_of_match(documents)
         t = self.table
         expression = fts5_expression(query, prefix=prefix)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH allowed(id, kind) AS MATERIALIZED ({within})"
-                f" SELECT {t}.rowid, allowed.kind, bm25({t}, %s, %s, %s) FROM {t}"
-                f" CROSS JOIN allowed ON allowed.id = {t}.rowid WHERE {t} MATCH %s",
-                (*within_params, *self.weights, expression),
+                f"SELECT {t}.rowid, {kind_sql}, bm25({t}, %s, %s, %s) FROM {t}"
+                f" WHERE {t} MATCH %s AND +{t}.rowid IN ({within})",
+                (*kind_params, *self.weights, expression, *within_params),
             )
             matches = cursor.fetchall()
             if not matches:
