@@ -122,20 +122,20 @@ class SqliteEngine:
         expression = fts5_expression(query, prefix=prefix)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {t}.rowid, {kind_sql}, bm25({t}, %s, %s, %s) FROM {t}"
+                f"SELECT bm25({t}, %s, %s, %s), {t}.rowid, {kind_sql} FROM {t}"
                 f" WHERE {t} MATCH %s AND +{t}.rowid IN ({within})",
-                (*kind_params, *self.weights, expression, *within_params),
+                (*self.weights, *kind_params, expression, *within_params),
             )
             matches = cursor.fetchall()
             if not matches:
                 return [], {}
-            by_kind: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+            # (rank, id, kind): tuples order best first, ties by id (as PostgreSQL orders them), no key function.
+            by_kind: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
             for match in matches:
-                by_kind[match[1]].append(match)
+                by_kind[match[2]].append(match)
             counts = {kind: len(rows) for kind, rows in by_kind.items()}
-            best = [row for rows in by_kind.values() for row in heapq.nsmallest(per_kind, rows, key=_rank_order)]
-            ranked = sorted(best, key=_rank_order)
-            ids = [pk for pk, *_ in ranked]
+            ranked = sorted(row for rows in by_kind.values() for row in heapq.nsmallest(per_kind, rows))
+            ids = [pk for _, pk, _ in ranked]
             cursor.execute(
                 f"SELECT rowid, highlight({t}, 0, %s, %s), snippet({t}, 1, %s, %s, '…', %s) FROM {t}"
                 f" WHERE {t} MATCH %s AND +rowid IN ({', '.join(['%s'] * len(ids))})",
@@ -143,13 +143,8 @@ class SqliteEngine:
             )
             marked = {pk: (title, snippet) for pk, title, snippet in cursor.fetchall()}
         by_id = documents.in_bulk(ids)
-        hits = [Hit(by_id[pk], -rank, *marked.get(pk, ("", ""))) for pk, _, rank in ranked if pk in by_id]
+        hits = [Hit(by_id[pk], -rank, *marked.get(pk, ("", ""))) for rank, pk, _ in ranked if pk in by_id]
         return hits, counts
-
-
-def _rank_order(match: tuple[int, str, float]) -> tuple[float, int]:
-    """bm25 is negative, best lowest; ties by id, as PostgreSQL orders them."""
-    return match[2], match[0]
 
 
 def engine() -> PostgresEngine | SqliteEngine:
