@@ -13,7 +13,7 @@ def analyze(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0014_archive_originals"),
+        ("assessments", "0015_cycle_opening"),
     ]
 
     operations = [migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True)]
