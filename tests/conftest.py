@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import caches
 
 from assessments.models import CountryAssessment
+from tests.browser.chromium import browser  # noqa: F401  (one chromium fixture for every browser test)
 from tests.demo_snapshot import demo_snapshot_restore, demo_snapshot_take
 
 

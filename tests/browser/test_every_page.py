@@ -11,10 +11,10 @@ views are skipped and counted. Each page is loaded once at 390 px (reflow and ax
 import os
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from tests.browser.chromium import CHROMIUM
 from tests.security.conftest import ROLES, World
 from tests.security.conftest import import_uploads as import_uploads  # noqa: F401 (a fixture)
 from tests.security.conftest import world as world  # noqa: F401 (a fixture)
@@ -25,7 +25,6 @@ from .axe import AXE_AVAILABLE, axe_violations, format_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
@@ -74,18 +73,6 @@ def _session_cookie(world: World, role: str, base: str) -> list[dict]:
     world.client(role)  # makes the session
     value = world._session_cookies[role]
     return [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base}]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 def test_every_matrix_page_passes_axe_and_reflows(browser, live_server, transactional_db, world, capsys):

@@ -2,19 +2,18 @@
 violations (WCAG 2.2 AA and best practices), and an indicator drafted and submitted with the keyboard only."""
 
 import os
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem, ItemStatus
+from tests.browser.chromium import CHROMIUM
 
 from .axe_staff import AXE_AVAILABLE, axe_violations, format_violations
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
@@ -50,18 +49,6 @@ def staff_pages(role: str) -> list[str]:
             reverse("annex-publish", args=[2022, "KOR"]),  # the publish confirmation page
         ]
     return pages
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -12,27 +12,15 @@ from django.urls import reverse
 from assessments.demo.loader import demo_load
 from assessments.models import Assignment, CountryAssessment, Indicator
 from tests.browser.axe_staff import AXE_AVAILABLE, axe_violations, format_violations
+from tests.browser.chromium import CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
 SHOTS = Path(os.environ["R2P_SHOTS_DIR"]) if os.environ.get("R2P_SHOTS_DIR") else None
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
 
 
 def check(page, width: int, name: str, problems: list[str]) -> None:
