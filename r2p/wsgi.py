@@ -10,3 +10,7 @@ django_application = get_wsgi_application()
 from assessments.background.serving import EditionFiles  # noqa: E402  (needs the settings loaded above)
 
 application = EditionFiles(django_application)
+
+from r2p.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()  # once per server process, after everything above has been loaded

@@ -4,6 +4,7 @@ import pycountry
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKind, ItemStatus, Trend
 from benchmarks import harness
@@ -12,6 +13,7 @@ from benchmarks.loadtest import LoadTestSummary
 from benchmarks.management.commands.bench import row_verdict, select_pages
 from benchmarks.management.commands.loadtest import saturation_verdict
 from benchmarks.un_members import UN_MEMBERS
+from tests.factories import UserFactory
 
 
 def test_the_193_un_member_states_are_iso_countries_and_the_region_comes_first():
@@ -96,3 +98,13 @@ def test_saturation_reports_the_highest_rate_met():
     assert saturation_verdict(steps).endswith("is 15.5 requests/s (20 users)")
     assert "add larger steps" in saturation_verdict(steps[:2])
     assert "no step met" in saturation_verdict([(10, summary(8.0, 120, failures=1))])
+
+
+@pytest.mark.django_db
+def test_pages_are_timed_by_the_server_application_with_the_persons_session():
+    """A page timed signed in, through r2p.wsgi (a login redirect would fail the timing, not pass as fast)."""
+    UserFactory(username="researcher")
+    signed_in = harness.time_page(harness.Page("dashboard", "researcher", lambda: reverse("dashboard")), 2)
+    assert signed_in["n"] == 2
+    with pytest.raises(RuntimeError, match="answered 302"):
+        harness.time_page(harness.Page("dashboard", None, lambda: reverse("dashboard")), 2)
