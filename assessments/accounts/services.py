@@ -1,4 +1,4 @@
-"""Roles (as groups) and the demo users."""
+"""Roles (as groups), the demo users and the name a user is shown by."""
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
@@ -40,6 +40,11 @@ DEMO_USERS = {
     "editor": ("r2p-editor", EDITOR, "Eda Editor"),
     "admin": ("r2p-admin", None, "Ada Admin"),
 }
+
+
+def display_name(user: User) -> str:
+    """The user's full name, else their username."""
+    return user.get_full_name() or user.username
 
 
 @transaction.atomic

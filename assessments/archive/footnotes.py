@@ -395,7 +395,7 @@ def proposed_csl(parsed: dict, key: str) -> dict:
     entry: dict = {"id": key, "type": parsed.get("type", "report"), "title": parsed.get("title", "")[:500]}
     author = parsed.get("author", "")
     if author:
-        entry["author"] = [_csl_name(name, index) for index, name in enumerate(_split_authors(author))]
+        entry["author"] = [csl_author(name, index) for index, name in enumerate(_split_authors(author))]
     if parsed.get("abbreviation"):
         entry["custom"] = {"author-abbreviation": parsed["abbreviation"]}
     year = parsed.get("year", "")
@@ -427,7 +427,7 @@ def _split_authors(author: str) -> list[str]:
     return [author]
 
 
-def _csl_name(name: str, index: int = 0) -> dict:
+def csl_author(name: str, index: int = 0) -> dict:
     """House style prints the first person family-first (`Kwok, Andre`), later ones given-first; an organisation
     (no comma, or a comma between several words) is a literal name."""
     if ", " in name and len(name.split(", ", 1)[0].split()) == 1:

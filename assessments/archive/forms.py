@@ -7,7 +7,7 @@ from django import forms
 from assessments.models import Country, Cycle, Rating, Source, SourceType, Trend
 
 from .document import ParsedAnnex
-from .footnotes import _csl_name
+from .footnotes import csl_author
 from .services import MAX_UPLOAD_BYTES
 
 ACCEPTED = (".docx", ".pdf", ".txt")
@@ -179,7 +179,7 @@ class ArchiveCorrectionForm(forms.Form):
                 edited = True
                 if name == "authors":
                     names = [part.strip() for part in value.split(";") if part.strip()]
-                    csl["author"] = [_csl_name(part, position) for position, part in enumerate(names)]
+                    csl["author"] = [csl_author(part, position) for position, part in enumerate(names)]
                 elif name == "abbreviation":
                     csl["custom"] = {**(csl.get("custom") or {}), "author-abbreviation": value}
                 elif name == "issued":

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 
-from assessments.background.files import _store as store_whole  # temporary file + rename; one upload on S3
+from assessments.background.files import file_store_whole
 from assessments.models import Edition, EditionOriginal
 
 CONTENT_TYPES = {
@@ -37,7 +37,7 @@ def original_store(content: bytes, *, file_name: str) -> StoredOriginal:
     """Store an uploaded annex whole under `archive/<stem>.<sha256[:20]>.<ext>`; storing it again is a no-op."""
     suffix = Path(file_name).suffix.lower()
     digest = hashlib.sha256(content).hexdigest()
-    name = store_whole(f"archive/{safe_stem(file_name)}.{digest[:20]}{suffix}", content)
+    name = file_store_whole(f"archive/{safe_stem(file_name)}.{digest[:20]}{suffix}", content)
     content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
     return StoredOriginal(Path(file_name).name[:255], name, digest, len(content), content_type)
 

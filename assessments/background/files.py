@@ -43,7 +43,7 @@ class StoredFile:
     content_type: str
 
 
-def _store(name: str, content: bytes) -> str:
+def file_store_whole(name: str, content: bytes) -> str:
     """Put `content` under `name` whole: temporary file + rename on the file system; one upload elsewhere."""
     storage = default_storage
     if isinstance(storage, FileSystemStorage):
@@ -72,7 +72,7 @@ def render_and_store(snapshot: dict, html: str, fmt: str) -> StoredFile:
     export = annex_export(AnnexData.from_snapshot(snapshot), fmt, body_html=html)
     digest = hashlib.sha256(export.content).hexdigest()
     stem, _, extension = export.filename.rpartition(".")
-    name = _store(f"editions/{stem}.{digest[:20]}.{extension}", export.content)
+    name = file_store_whole(f"editions/{stem}.{digest[:20]}.{extension}", export.content)
     return StoredFile(fmt, name, digest, len(export.content), export.content_type)
 
 

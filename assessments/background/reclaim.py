@@ -9,9 +9,9 @@ failed with a WorkerLost error, then enqueued again when the task's attempts all
 or kept on the failed-tasks page (`FailedTask`) when they do not. `r2p_worker` reclaims at start-up and every
 RECLAIM_SECONDS.
 
-Files are stored under a temporary `.partial-<pid>-<host>~…` name and renamed into place (files._store), so a
-killed render leaves at most such a file, never a half file under a real name; those of dead processes are
-removed here too.
+Files are stored under a temporary `.partial-<pid>-<host>~…` name and renamed into place
+(files.file_store_whole), so a killed render leaves at most such a file, never a half file under a real name;
+those of dead processes are removed here too.
 """
 
 import logging

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import BigIntegerField, CharField, F, TextField, Value
 from django.db.models.functions import Cast, Substr
 
+from assessments.accounts.services import display_name
 from assessments.history.timeline import CHOICE_LABELS
 from assessments.models import (
     AssessmentItem,
@@ -147,7 +148,7 @@ def _summary(row: dict, users: dict) -> str:
         return f"[@{a}{', ' + b if b else ''}] {OPERATIONS[row['e_op']]}"
     if kind == "assignment":
         assignee = users.get(int(b)) if b.isdigit() else None
-        name = (assignee.get_full_name() or assignee.username) if assignee else "a deleted user"
+        name = display_name(assignee) if assignee else "a deleted user"
         return f"{name} as {dict(AssignmentRole.choices).get(a, a).lower()} {OPERATIONS[row['e_op']]}"
     if kind == "edition":
         return f"Edition {a} {OPERATIONS[row['e_op']]}"

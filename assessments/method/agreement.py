@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assessments.accounts.services import display_name
 from assessments.models import Rating
 
 SCALE = [rating.value for rating in Rating.strongest_first()]  # ordinal: distance between levels is meaningful
@@ -90,12 +91,6 @@ class CycleAgreement:
         return sum(1 for second in self.rated if second.needs_settling)
 
 
-def _person(user) -> str:
-    if user is None:
-        return "(unknown)"
-    return user.get_full_name() or user.username
-
-
 def cycle_agreement(cycle) -> CycleAgreement:
     """The second assessments of a cycle and their agreement figures (two queries whatever their number).
 
@@ -136,10 +131,13 @@ def cycle_agreement(cycle) -> CycleAgreement:
         entry = indicators.setdefault(indicator.pk, AgreementFigures(f"{indicator.code} {indicator.title}"))
         entry.key = indicator
         entry.pairs.append(pair)
-        people = sorted([second.first_researcher, second.researcher], key=lambda user: (_person(user), id(user)))
+        names = sorted(
+            (display_name(user) if user is not None else "(unknown)", id(user))
+            for user in (second.first_researcher, second.researcher)
+        )
         key = tuple(sorted((second.first_researcher_id or 0, second.researcher_id)))
         group = pairs[key]
-        group.label = " & ".join(_person(user) for user in people)
+        group.label = " & ".join(name for name, _ in names)
         group.pairs.append(pair)
     rated.sort(key=lambda second: (second.agrees, not second.needs_settling))
     return CycleAgreement(

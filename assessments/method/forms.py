@@ -3,6 +3,7 @@ assessments (request, blind rating, settling)."""
 
 from django import forms
 
+from assessments.accounts.services import display_name
 from assessments.framework.models import Rating
 
 from .models import JUSTIFICATION_MAX_CHARS, LEVEL_FIELDS, IndicatorGuidance
@@ -41,7 +42,7 @@ class SecondRequestForm(forms.Form):
     def __init__(self, *args, researchers=(), indicators=(), countries=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["researcher"].choices = [("", "Choose a researcher")] + [
-            (user.pk, user.get_full_name() or user.username) for user in researchers
+            (user.pk, display_name(user)) for user in researchers
         ]
         self.fields["indicators"].choices = [(i.code, f"{i.code} {i.title}") for i in indicators]
         self.fields["countries"].choices = [(c.code, c.name) for c in countries]

@@ -6,13 +6,10 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
+from assessments.accounts.services import display_name
 from assessments.models import Assignment, AssignmentRole
 
 from .models import SecondAssessment
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _site(path: str) -> str:
@@ -24,7 +21,9 @@ def notify_second_requested(seconds: list[SecondAssessment]) -> int:
     if not seconds or not seconds[0].researcher.email or not seconds[0].researcher.is_active:
         return 0
     first = seconds[0]
-    subject = f"{_name(first.requested_by)} asks you for {len(seconds)} blind rating{'s' if len(seconds) > 1 else ''}"
+    subject = (
+        f"{display_name(first.requested_by)} asks you for {len(seconds)} blind rating{'s' if len(seconds) > 1 else ''}"
+    )
     lines = [f"{subject} (second assessment, {first.item.country_assessment.cycle.year}).", ""]
     lines += [f"- {second.item}: {_site(reverse('second-rating', args=[second.pk]))}" for second in seconds]
     lines += ["", "You rate without seeing the first rating. Your queue: " + _site(reverse("dashboard"))]
@@ -49,7 +48,7 @@ def notify_second_submitted(second: SecondAssessment) -> int:
     verdict = "disagrees: please settle it" if second.needs_settling else "agrees with the first rating"
     subject = f"Second assessment of {item} {verdict}"
     body = (
-        f"{_name(second.researcher)} gave {item} a blind second rating, which {verdict}.\n\n"
+        f"{display_name(second.researcher)} gave {item} a blind second rating, which {verdict}.\n\n"
         f"Open the item: {_site(item.get_absolute_url())}#second-assessment\n"
         f"Agreement in {item.country_assessment.cycle.year}: "
         f"{_site(reverse('method-agreement', args=[item.country_assessment.cycle.year]))}\n"

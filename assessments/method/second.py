@@ -13,15 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.accounts.services import display_name
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, ItemKind, ItemStatus, Rating
 from assessments.workflow import content, permissions
 from assessments.workflow.content import WorkflowError
 
 from .models import OPEN_SECOND_STATUSES, SecondAssessment, SecondAssessmentStatus
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _save(second: SecondAssessment, *, user, reason: str) -> None:
@@ -76,7 +73,7 @@ def second_assessment_request(
             skipped.append(item)
             continue
         second = SecondAssessment(item=item, researcher=researcher, requested_by=user)
-        _save(second, user=user, reason=f"second rating asked of {_person(researcher)}")
+        _save(second, user=user, reason=f"second rating asked of {display_name(researcher)}")
         created.append(second)
     if created:
         _notify([second.pk for second in created], "requested")
@@ -161,7 +158,7 @@ def _record_on_item(second: SecondAssessment, item: AssessmentItem, *, user, rat
     first = Rating(second.first_rating).label if second.first_rating else "not rated"
     body = (
         f"Second assessment settled on {label} (first rating {first}, blind second rating "
-        f"{Rating(second.rating).label} by {_person(second.researcher)})."
+        f"{Rating(second.rating).label} by {display_name(second.researcher)})."
     )
     if rating != item.rating:
         suggestion_create(item=item, user=user, notes=item.notes, rating=rating)

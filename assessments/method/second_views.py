@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
-from assessments.accounts.services import EDITOR, RESEARCHER
+from assessments.accounts.services import EDITOR, RESEARCHER, display_name
 from assessments.models import AssessmentItem, CountryAssessment, Cycle, Indicator, ItemKind
 from assessments.overview.published import latest_editions, published_country
 from assessments.workflow import permissions
@@ -103,7 +103,7 @@ class SecondRequestView(EditorOnly, View):
         except ValidationError as refused:
             form.add_error(None, refused)
             return self.render(request, cycle, form, status=400)
-        name = researcher.get_full_name() or researcher.username
+        name = display_name(researcher)
         text = f"{name} is asked for {len(created)} blind rating{'s' if len(created) != 1 else ''}."
         if skipped:
             text += f" {len(skipped)} already had a second assessment in progress: " + ", ".join(

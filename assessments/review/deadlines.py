@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from assessments.accounts.services import display_name
 from assessments.models import (
     AssessmentItem,
     Assignment,
@@ -74,10 +75,6 @@ def _claim(user_id: int, day: date, kind: str) -> bool:
     return True
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 def _opted_out(field_name: str) -> set[int]:
     """Users who turned off one kind of email (one query)."""
     return set(MailPreference.objects.filter(**{field_name: False}).values_list("user_id", flat=True))
@@ -121,7 +118,8 @@ def send_due_reminders(*, today: date | None = None) -> int:
     for user_id, (user, found) in sorted(lines.items()):
         if user_id in opted_out or not _claim(user_id, today, DigestKind.REMINDER):
             continue
-        body = f"Hello {_name(user)},\n\nThese assessments need your work:\n\n" + "\n".join(found) + "\n" + _footer()
+        greeting = f"Hello {display_name(user)},\n\nThese assessments need your work:\n\n"
+        body = greeting + "\n".join(found) + "\n" + _footer()
         sent += send_mail("r2p: due dates", body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
     return sent
 
@@ -140,7 +138,7 @@ class Digest:
         return bool(self.comments or self.mentions or self.waiting)
 
     def body(self) -> str:
-        parts = [f"Hello {_name(self.user)},\n"]
+        parts = [f"Hello {display_name(self.user)},\n"]
         for title, lines in (
             ("You were mentioned", self.mentions),
             ("New comments on your assessments", self.comments),
@@ -171,7 +169,7 @@ def daily_digests(*, now=None) -> dict[int, Digest]:
         people = {a.user.pk: a.user for a in by_assessment.get(comment.item.country_assessment_id, [])}
         mentioned = mentioned_usernames(comment.body)
         link = f"{settings.R2P_SITE_URL}{comment.item.get_absolute_url()}#thread-{comment.parent_id or comment.pk}"
-        line = f"- {_name(comment.author)} on {comment.item}: {comment.body[:140]}\n  {link}"
+        line = f"- {display_name(comment.author)} on {comment.item}: {comment.body[:140]}\n  {link}"
         for user in people.values():
             if user.pk == comment.author_id:
                 continue

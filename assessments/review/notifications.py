@@ -7,12 +7,9 @@ are. Each person gets at most one email per event: a mention wins over a reply, 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
+from assessments.accounts.services import display_name
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, Comment
 from assessments.review.mentions import mentioned_usernames
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _assigned(item: AssessmentItem) -> list:
@@ -57,7 +54,7 @@ def notify_comment(*, comment_id: int) -> int:
     item = comment.item
     messages = []
     for user, why in comment_recipients(comment).values():
-        subject = SUBJECTS[why].format(author=_name(comment.author), item=item)
+        subject = SUBJECTS[why].format(author=display_name(comment.author), item=item)
         body = f"{subject}:\n\n"
         if comment.anchor_quote:
             body += f"On the passage: “{comment.anchor_quote[:300]}”\n\n"
@@ -79,6 +76,6 @@ def notify_withdrawn(*, item: AssessmentItem, actor) -> int:
         )
     )
     subject = f"{item} was withdrawn from review"
-    body = f"{subject} by {_name(actor)}.\n\nOpen it: {settings.R2P_SITE_URL}{item.get_absolute_url()}\n"
+    body = f"{subject} by {display_name(actor)}.\n\nOpen it: {settings.R2P_SITE_URL}{item.get_absolute_url()}\n"
     messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
     return send_mass_mail(messages, fail_silently=True) if messages else 0

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max
 
+from assessments.accounts.services import display_name
 from assessments.models import AssessmentItem, Comment, CommentKind, ItemSeen, ItemStatus, Rating, Suggestion
 from assessments.review.anchors import REMOVED, Anchor, Located, locate
 from assessments.review.suggestions import Rebased, rebase
@@ -177,9 +178,7 @@ def mention_people(item: AssessmentItem) -> list[dict[str, str]]:
     people: dict[str, dict[str, str]] = {}
     for assignment in assigned:
         user = assignment.user
-        entry = people.setdefault(
-            user.username, {"username": user.username, "name": user.get_full_name() or user.username, "roles": ""}
-        )
+        entry = people.setdefault(user.username, {"username": user.username, "name": display_name(user), "roles": ""})
         role = assignment.get_role_display().lower()
         entry["roles"] = f"{entry['roles']}, {role}" if entry["roles"] else role
     return list(people.values())

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
 
+from assessments.accounts.services import display_name
 from assessments.models import (
     AssessmentItem,
     Comment,
@@ -156,10 +157,6 @@ def _decide(suggestion: Suggestion, *, user, status: str, reason: str, applied_v
     suggestion.save()
 
 
-def _person(user) -> str:
-    return user.get_full_name() or user.username
-
-
 @transaction.atomic
 def suggestion_accept(*, suggestion: Suggestion, user) -> AssessmentItem:
     """Apply a suggestion through the one write path; history names the suggester and the acceptor.
@@ -185,7 +182,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> AssessmentItem:
             item=current,
             user=user,
             expected_version=current.version,
-            reason=f"accepted suggestion by {_person(suggestion.author)}",
+            reason=f"accepted suggestion by {display_name(suggestion.author)}",
             **changes,
         )
     except EditConflict as conflict:  # pragma: no cover - the item row is locked above
@@ -194,7 +191,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> AssessmentItem:
         suggestion,
         user=user,
         status=SuggestionStatus.ACCEPTED,
-        reason=f"accepted by {_person(user)}",
+        reason=f"accepted by {display_name(user)}",
         applied_version=updated.version,
     )
     return updated
@@ -208,7 +205,7 @@ def suggestion_reject(*, suggestion: Suggestion, user) -> Suggestion:
         raise WorkflowError("This suggestion was already decided.")
     if not (rights.can_decide_suggestion(user, current) or suggestion.author_id == user.pk):
         raise PermissionDenied("You may not reject suggestions on this item now.")
-    _decide(suggestion, user=user, status=SuggestionStatus.REJECTED, reason=f"rejected by {_person(user)}")
+    _decide(suggestion, user=user, status=SuggestionStatus.REJECTED, reason=f"rejected by {display_name(user)}")
     return suggestion
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
 
+from assessments.accounts.services import display_name
 from assessments.history.diff import diff_counts, word_diff_html
 from assessments.models import Comment, Cycle, Rating, Suggestion
 from assessments.review import rights
@@ -127,10 +128,10 @@ class SuggestionDecideView(ItemActionView):
         try:
             if self.accept:
                 suggestion_accept(suggestion=suggestion, user=request.user)
-                messages.success(request, f"Suggestion by {_person(suggestion.author)} accepted.")
+                messages.success(request, f"Suggestion by {display_name(suggestion.author)} accepted.")
             else:
                 suggestion_reject(suggestion=suggestion, user=request.user)
-                messages.success(request, f"Suggestion by {_person(suggestion.author)} rejected.")
+                messages.success(request, f"Suggestion by {display_name(suggestion.author)} rejected.")
         except WorkflowError as refused:
             messages.error(request, " ".join(refused.messages))
         return self.back("#suggestions")
@@ -144,10 +145,6 @@ class SuggestionAcceptAllView(ItemActionView):
         note = f" {left} no longer appl{'ies' if left == 1 else 'y'} and stay open." if left else ""
         messages.success(request, f"{accepted} suggestion{'s' if accepted != 1 else ''} accepted.{note}")
         return self.back("#suggestions")
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
 
 
 # --- changes since my last review ----------------------------------------------------------------------

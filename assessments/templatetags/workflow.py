@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from assessments.accounts.services import display_name
 from assessments.models import AssessmentItem, ItemStatus
 
 register = template.Library()
@@ -46,4 +47,4 @@ def person(user, default: str = "—") -> str:
     """A person's full name, else their username; `default` for nobody."""
     if user is None:
         return default
-    return user.get_full_name() or user.username
+    return display_name(user)

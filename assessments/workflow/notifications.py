@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
+from assessments.accounts.services import display_name
 from assessments.models import AssessmentItem, Assignment, AssignmentRole
 
 SUBJECTS = {
@@ -33,7 +34,7 @@ def notify_item_event(*, item: AssessmentItem, event: str, actor, note: str = ""
     if not recipients:
         return 0
     subject = SUBJECTS[event].format(item=item)
-    actor_name = actor.get_full_name() or actor.username
+    actor_name = display_name(actor)
     body = f"{subject} by {actor_name}.\n\n"
     if note.strip():
         body += "".join(f"> {line}\n" for line in note.strip().splitlines()) + "\n"

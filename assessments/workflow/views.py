@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView
 
+from assessments.accounts.services import display_name
 from assessments.citations.render import render_notes
 from assessments.citations.syntax import extract_citations
 from assessments.framework.scoring import assessment_score, score_from_ratings
@@ -435,7 +436,7 @@ class ItemReviewAskView(ItemActionView):
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
             return self.back("#review")
-        name = reviewer.get_full_name() or reviewer.username
+        name = display_name(reviewer)
         messages.success(request, f"{name} is asked to review {self.item.label} and may now open and approve it.")
         return self.back("#review")
 
@@ -575,7 +576,7 @@ class AssignmentCreateView(LoginRequiredMixin, View):
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
         else:
-            name = assignee.get_full_name() or assignee.username
+            name = display_name(assignee)
             messages.success(request, f"{name} is now {assignment.get_role_display().lower()} of {assessment}.")
         return redirect(assessment.get_absolute_url() + "#assignments")
 
@@ -589,7 +590,7 @@ class AssignmentDeleteView(LoginRequiredMixin, View):
             raise PermissionDenied("Only editors and admins assign people.")
         assignment = get_object_or_404(Assignment.objects.select_related("user"), pk=pk, country_assessment=assessment)
         assignment_delete(assignment=assignment, user=request.user)
-        name = assignment.user.get_full_name() or assignment.user.username
+        name = display_name(assignment.user)
         messages.success(request, f"{name} is no longer {assignment.get_role_display().lower()} of {assessment}.")
         return redirect(assessment.get_absolute_url() + "#assignments")
 
