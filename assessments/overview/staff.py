@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 
+from assessments.accounts.services import display_name
 from assessments.framework.scoring import ScoreSummary, assessment_scores, derive_trend
 from assessments.method.regions import region_names, region_of
 from assessments.models import (
@@ -224,7 +225,7 @@ def cycle_overview(
     return Overview(
         rows=selected,
         stage_counts=[(stage_choice, count) for stage_choice, count in counts.items() if count],
-        assignees=sorted(people.values(), key=lambda person: (person.get_full_name() or person.username).casefold()),
+        assignees=sorted(people.values(), key=lambda person: display_name(person).casefold()),
         regions=region_counts([row.country.code for row in rows.values()]),
         total=len(rows),
     )

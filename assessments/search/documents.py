@@ -5,6 +5,7 @@ import re
 
 from django.utils.html import strip_tags
 
+from assessments.accounts.services import display_name
 from assessments.models import AssessmentItem, Comment, Edition, Source
 
 from .backends import MARK_END, MARK_START
@@ -56,7 +57,7 @@ def comment_document(comment: Comment) -> SearchDocument:
         country_assessment_id=item.country_assessment_id,
         indicator_id=item.indicator_id,
         slug=item.slug,
-        title=clean(f"{item_title(item)} · comment by {comment.author.get_full_name() or comment.author.username}"),
+        title=clean(f"{item_title(item)} · comment by {display_name(comment.author)}"),
         body=clean(comment.body),
     )
 
