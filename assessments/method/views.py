@@ -209,6 +209,7 @@ class CalibrationView(LoginRequiredMixin, View):
         sort = sort if sort.lstrip("-") in SORTS else "country"
         shown = filter_and_sort(rows, rating=rating, region=region, sort=sort)
         position = indicators.index(indicator)
+        present = {row.region for row in rows}  # listed in region_names() order, "Other" last, as everywhere
         context = {
             "cycle": cycle,
             "indicator": indicator,
@@ -223,7 +224,7 @@ class CalibrationView(LoginRequiredMixin, View):
             "sort": sort,
             "sorts": {name: ("-" + name if sort == name else name) for name in SORTS},
             "ratings": Rating.strongest_first(),
-            "regions": sorted({row.region for row in rows}),
+            "regions": [name for name in region_names() if name in present],
         }
         return TemplateResponse(request, "method/calibration.html", context)
 
