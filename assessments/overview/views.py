@@ -184,19 +184,29 @@ class CycleHeatmapView(CyclePageMixin, TemplateView):
 
 
 class CycleChartsView(CyclePageMixin, TemplateView):
+    """Scores per country (past a page of countries, of the region chosen) and ratings by area (whole cycle)."""
+
     template_name = "overview/charts.html"
     section = "charts"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         cycle = self.get_cycle()
-        grid = cycle_grid(cycle=cycle, user=self.request.user)
+        region = region_param(self.request.GET.get("region", ""))
+        grid = cycle_grid(cycle=cycle, user=self.request.user)  # every visible country, for the distributions
+        rows = grid.heatmap.rows
+        shown = [row for row in rows if not region or region_of(row.code) == region]  # no query: same count
         context.update(
             score_chart=score_chart(
-                grid.heatmap.rows, year=cycle.year, previous_year=cycle.previous.year if cycle.previous else None
+                shown, year=cycle.year, previous_year=cycle.previous.year if cycle.previous else None
             ),
             distribution_chart=distribution_chart(grid.distributions),
             distributions=grid.distributions,
+            countries=len(rows),
+            countries_shown=len(shown),
+            regions=region_counts([row.code for row in rows]),
+            selected_region=region,
+            region_filter=len(rows) > PER_PAGE or bool(region),  # as the paged overview and heatmap
         )
         return context
 

@@ -1,5 +1,6 @@
 """A cycle of every UN member: the overview and the heatmap show a page of countries at a time, with a pager,
-a UN sub-region filter and the whole cycle one download away; a cycle of up to a page looks as it always did."""
+a UN sub-region filter and the whole cycle one download away; the charts page has the region filter for its
+per-country chart; a cycle of up to a page looks as it always did."""
 
 import csv
 import io
@@ -20,6 +21,8 @@ from .conftest import add_countries, fill
 PAGED = ["cycle-overview", "cycle-heatmap"]
 OVERVIEW_ROW = r'<td><a href="/cycles/2022/([A-Z]{3})/">'
 HEATMAP_ROW = r'<tr id="hm-([A-Z]{3})">'
+SCORE_ROW = r'<g class="score-row" data-country="([A-Z]{3})"'
+ALL_AREAS = r'<g class="distribution-bar" data-area="All thematic areas" data-total="(\d+)">'
 
 
 @pytest.fixture
@@ -163,8 +166,9 @@ def test_whole_cycle_download_for_editors_only(user_client, cycle_2022, korea_20
     "query", ["", "?page=2", "?region=East+Asia&page=2", "?sort=-score&page=2", "?sort=progress&page=2"]
 )
 def test_paged_query_counts_do_not_grow_with_countries(user_client, cycle_2022, korea_2022, per_page, query):
-    """One country or a cycle of several pages: the same number of queries on every page of either view."""
-    pages = [page_url(name, query) for name in PAGED]
+    """One country or a cycle of several pages: the same number of queries on every page of either view, and on
+    the charts page with the same region (it has no pages: `page` is ignored)."""
+    pages = [page_url(name, query) for name in [*PAGED, "cycle-charts"]]
     client = user_client("editor")
     client.get(pages[0])
 
@@ -184,3 +188,62 @@ def test_paged_query_counts_do_not_grow_with_countries(user_client, cycle_2022, 
     many = counts()
     assert few == many
     assert max(many.values()) <= 12, many
+
+
+def test_charts_of_a_cycle_of_one_page_have_no_region_filter(user_client, cycle_2022, korea_2022):
+    add_countries(cycle_2022, 4)
+    text = user_client("editor").get(page_url("cycle-charts")).content.decode()
+    assert len(re.findall(SCORE_ROW, text)) == 5
+    assert 'name="region"' not in text and "whatever the region chosen" not in text
+
+
+def test_charts_region_filter_limits_the_scores_not_the_distribution(user_client, cycle_2022, korea_2022, per_page):
+    countries_in(cycle_2022, ["JPN", "CHN", "AUS", "FJI", "FRA", "BRA"])  # with Korea: 7, more than a page
+    client = user_client("editor")
+    text = client.get(page_url("cycle-charts")).content.decode()
+    options = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]+ \(\d+\))</option>', text))
+    assert list(options) == ["East Asia", "Oceania", "Latin America and the Caribbean", "Western Europe"]
+    assert sorted(re.findall(SCORE_ROW, text)) == ["AUS", "BRA", "CHN", "FJI", "FRA", "JPN", "KOR"]
+    assert "All 7 countries of the cycle; choose a region" in text
+    assert re.findall(ALL_AREAS, text) == [str(7 * 36)]
+
+    text = client.get(page_url("cycle-charts", "?region=East+Asia")).content.decode()
+    assert sorted(re.findall(SCORE_ROW, text)) == ["CHN", "JPN", "KOR"]
+    assert "Scores 2022 and 2019 in East Asia" in text and "3 of the cycle’s 7 countries." in text
+    assert '<option value="East Asia" selected>' in text
+    # The thematic areas' chart and table still count every country of the cycle, and say so.
+    assert re.findall(ALL_AREAS, text) == [str(7 * 36)]
+    assert "All 7 countries of the cycle, whatever the region chosen." in text
+
+    text = client.get(page_url("cycle-charts", "?region=Other")).content.decode()  # a region with no country
+    assert re.findall(SCORE_ROW, text) == [] and "0 of the cycle’s 7 countries." in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?region=Atlantis",
+        "?region=",
+        "?region=east+asia",
+        "?region=%FF%FE",
+        "?region=" + "x" * 1999,  # longer ones are refused (400) by QueryStringGuardMiddleware
+        "?region=East+Asia&region=Oceania",
+        "?region[]=Oceania",
+    ],
+)
+def test_charts_ignore_a_bad_region(user_client, cycle_2022, korea_2022, per_page, query):
+    countries_in(cycle_2022, ["JPN", "AUS", "FRA"])
+    response = user_client("editor").get(page_url("cycle-charts", query))
+    assert response.status_code == 200
+    text = response.content.decode()
+    if "region=East+Asia&region=Oceania" in query:  # the last value counts, as everywhere in Django
+        assert re.findall(SCORE_ROW, text) == ["AUS"]
+    else:
+        assert len(re.findall(SCORE_ROW, text)) == 4 and " selected>" not in text
+
+
+def test_a_region_on_a_small_cycle_filters_and_shows_how_to_undo_it(user_client, cycle_2022, korea_2022):
+    countries_in(cycle_2022, ["JPN", "FRA"])  # one page: no filter unless a region is asked for, as on the heatmap
+    text = user_client("editor").get(page_url("cycle-charts", "?region=Western+Europe")).content.decode()
+    assert re.findall(SCORE_ROW, text) == ["FRA"]
+    assert '<a href="?">All regions</a>' in text
