@@ -4,6 +4,8 @@ import pycountry
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 
 from assessments.models import AssessmentItem, CountryAssessment, Cycle, ItemKind, ItemStatus, Trend
@@ -100,8 +102,19 @@ def test_saturation_reports_the_highest_rate_met():
     assert "no step met" in saturation_verdict([(10, summary(8.0, 120, failures=1))])
 
 
+@pytest.fixture
+def connection_kept_between_requests():
+    """As Django's test client does: the WSGI handler would close the test's connection (and its transaction)
+    before and after each request."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_pages_are_timed_by_the_server_application_with_the_persons_session():
+def test_pages_are_timed_by_the_server_application_with_the_persons_session(connection_kept_between_requests):
     """A page timed signed in, through r2p.wsgi (a login redirect would fail the timing, not pass as fast)."""
     UserFactory(username="researcher")
     signed_in = harness.time_page(harness.Page("dashboard", "researcher", lambda: reverse("dashboard")), 2)
