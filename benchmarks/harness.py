@@ -94,19 +94,9 @@ def time_page(page: Page, requests: int) -> dict:
     would send them. Not through the test client: its responses keep their whole template context alive in
     reference cycles (response.json holds the response), garbage only the collector frees, which a server never
     makes."""
-    url = page.url()
     client = _client(page.username)
     cookie = "; ".join(f"{morsel.key}={morsel.value}" for morsel in client.cookies.values())
-    application = server_application()
-    status, _ = _wsgi_get(application, url, cookie)
-    if status != 200:
-        raise RuntimeError(f"{page.name}: {url} answered {status}")
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        status, _ = _wsgi_get(application, url, cookie)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert status == 200, (page.name, status)
+    _, samples = _wsgi_samples(server_application(), page.url(), requests, cookie)
     return summarise(samples)
 
 
@@ -190,27 +180,6 @@ def search_times(requests: int) -> dict:
     return {**summarise(samples), "searches": len(SEARCHES), "queries_max": most_queries}
 
 
-def _get_whole(client: Client, url: str) -> tuple[int, int]:
-    """GET `url` and read the whole body (a streamed file too); status and bytes."""
-    response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    if hasattr(response, "close"):
-        response.close()
-    return response.status_code, len(body)
-
-
-def _time_get(client: Client, url: str, requests: int) -> dict:
-    status, size = _get_whole(client, url)
-    if status != 200:
-        raise RuntimeError(f"{url} answered {status}")
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        _get_whole(client, url)
-        samples.append((time.perf_counter() - started) * 1000)
-    return {**summarise(samples), "bytes": size, "url": url}
-
-
 STATIC_FILE = "r2p/app.css"  # the largest static file (whitenoise)
 
 
@@ -245,15 +214,27 @@ def _wsgi_get(application, url: str, cookie: str = "") -> tuple[int, int]:
     return status[0], size
 
 
-def _time_wsgi_get(application, path: str, requests: int) -> dict:
-    status, size = _wsgi_get(application, path)
+def _wsgi_get_ok(application, url: str, cookie: str = "") -> int:
+    """GET `url` (as `_wsgi_get`), which must answer 200; the body's bytes."""
+    status, size = _wsgi_get(application, url, cookie)
     if status != 200:
-        raise RuntimeError(f"{path} answered {status}")
+        raise RuntimeError(f"{url} answered {status}")
+    return size
+
+
+def _wsgi_samples(application, url: str, requests: int, cookie: str = "") -> tuple[int, list[float]]:
+    """One GET to warm caches, then `requests` timed ones, each answered 200; the body's bytes and the times in ms."""
+    size = _wsgi_get_ok(application, url, cookie)
     samples = []
     for _ in range(requests):
         started = time.perf_counter()
-        _wsgi_get(application, path)
+        _wsgi_get_ok(application, url, cookie)
         samples.append((time.perf_counter() - started) * 1000)
+    return size, samples
+
+
+def _time_wsgi_get(application, path: str, requests: int) -> dict:
+    size, samples = _wsgi_samples(application, path, requests)
     return {**summarise(samples), "bytes": size, "url": path}
 
 
