@@ -3,6 +3,8 @@
 import random
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import AssessmentItem, Country, CountryAssessment, Cycle, ItemStatus, Rating, Trend
 from tests.factories import make_country_assessment
@@ -20,6 +22,16 @@ def fill(assessment: CountryAssessment, *, seed: int = 0, status: str = ItemStat
     AssessmentItem.objects.bulk_update(items, ["rating", "trend", "notes", "status"])
     assessment.items.narrative().update(status=status, notes="Narrative.")
     return assessment
+
+
+def query_counts(client, urls: list[str]) -> dict[str, int]:
+    """How many queries each page costs (each must answer 200)."""
+    result = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        result[url] = len(queries)
+    return result
 
 
 def add_countries(cycle: Cycle, count: int, *, status: str = ItemStatus.APPROVED) -> list[CountryAssessment]:

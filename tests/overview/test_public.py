@@ -6,14 +6,12 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Country, ItemStatus, Rating
 from tests.factories import edition_snapshot, make_country_assessment, make_edition
 
-from .conftest import add_countries, fill
+from .conftest import add_countries, fill, query_counts
 
 SECRET = "DRAFT-ONLY-CHANGE"
 MAX_QUERIES = 12
@@ -209,17 +207,10 @@ def test_cycle_with_nothing_published(client, demo):
 
 
 def test_public_query_counts_do_not_grow_with_countries(client, cycle_2022, published_korea):
-    def counts() -> dict[str, int]:
-        result = {}
-        for name, args in PUBLIC_URLS:
-            with CaptureQueriesContext(connection) as queries:
-                assert get(client, name, args).status_code == 200
-            result[name] = len(queries)
-        return result
-
-    few = counts()
+    pages = [reverse(name, args=args) for name, args in PUBLIC_URLS]
+    few = query_counts(client, pages)
     for ca in add_countries(cycle_2022, 11):
         make_edition(ca)
-    many = counts()
+    many = query_counts(client, pages)
     assert few == many
     assert max(many.values()) <= MAX_QUERIES, many

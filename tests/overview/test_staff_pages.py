@@ -11,7 +11,7 @@ from assessments.framework.scoring import assessment_scores
 from assessments.models import AssessmentItem, Assignment, AssignmentRole, CountryAssessment, ItemStatus, Rating
 from tests.factories import UserFactory, make_country_assessment
 
-from .conftest import add_countries, fill
+from .conftest import add_countries, fill, query_counts
 
 STAFF_PAGES = ["cycle-overview", "cycle-heatmap", "cycle-charts"]
 MAX_QUERIES = 12
@@ -185,17 +185,9 @@ def test_staff_query_counts_do_not_grow_with_countries(user_client, cycle_2022, 
     client = user_client("editor")
     client.get(pages[0])  # warm the session
 
-    def counts() -> dict[str, int]:
-        result = {}
-        for page in pages:
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(page).status_code == 200
-            result[page] = len(queries)
-        return result
-
-    few = counts()
+    few = query_counts(client, pages)
     add_countries(cycle_2022, 11)
-    many = counts()
+    many = query_counts(client, pages)
     assert few == many
     assert max(many.values()) <= MAX_QUERIES, many
 
