@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -190,6 +190,16 @@ def editions_missing_files():
         missing = [fmt for fmt in FORMATS if (edition.pk, fmt) not in done]
         if missing:
             yield edition, missing
+
+
+def not_modified_response(request, etag: str) -> HttpResponseNotModified | None:
+    """A 304 when the browser already holds this immutable file (its If-None-Match is the ETag), else None."""
+    if request.headers.get("If-None-Match") != etag:
+        return None
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Cache-Control"] = IMMUTABLE
+    return response
 
 
 def edition_file_response(

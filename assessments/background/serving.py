@@ -18,12 +18,12 @@ from functools import cache
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse
 from whitenoise.base import WhiteNoise
 from whitenoise.responders import StaticFile
 from whitenoise.string_utils import decode_path_info
 
-from .files import IMMUTABLE
+from .files import IMMUTABLE, not_modified_response
 
 PREFIX = "/files/editions/"
 DIRECTORY = "editions/"
@@ -125,10 +125,8 @@ def edition_file_view(request, name: str):
         raise Http404("No such file.")
     file_path, match = found
     headers = file_headers(match)
-    if request.headers.get("If-None-Match") == headers["ETag"]:
-        response = HttpResponseNotModified()
-        response["ETag"], response["Cache-Control"] = headers["ETag"], headers["Cache-Control"]
-        return response
+    if not_modified := not_modified_response(request, headers["ETag"]):
+        return not_modified
     stat = file_path.stat()
     content_type = headers.pop("Content-Type")
     if request.method == "HEAD":

@@ -5,17 +5,17 @@ from datetime import date
 from itertools import groupby
 
 from django.conf import settings
-from django.http import Http404, HttpResponseNotModified
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, View
 
 from assessments.background.files import (
-    IMMUTABLE,
     edition_file_links,
     edition_file_ready,
     edition_file_response,
     edition_files_enqueue,
+    not_modified_response,
 )
 from assessments.models import Edition
 from assessments.publishing.exports import FORMATS
@@ -124,11 +124,8 @@ class AnnexDownloadView(View):
             raise Http404("Unknown format.")
         edition = get_object_or_404(_editions(year, country).defer("html", "snapshot"), number=number)
         etag = f'"{edition.content_hash}-{fmt}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            response["Cache-Control"] = IMMUTABLE
-            return response
+        if not_modified := not_modified_response(request, etag):
+            return not_modified
         filename = f"r2p-annex-{year}-{edition.country_assessment.country.code}-v{number}.{fmt}"
         response = self._stored(edition, fmt, filename, etag)
         if response is None:
@@ -178,11 +175,8 @@ class AnnexOriginalView(View):
         if original is None:
             raise Http404("This edition was not imported from an original file.")
         etag = f'"{original.sha256[:32]}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            response["Cache-Control"] = IMMUTABLE
-            return response
+        if not_modified := not_modified_response(request, etag):
+            return not_modified
         response = edition_file_response(
             original, filename=download_name(original), inline=False, etag=etag, last_modified=edition.published_at
         )
