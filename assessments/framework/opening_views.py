@@ -4,15 +4,16 @@ Each step calls one service (framework.opening, workflow.items, workflow.assignm
 call it and say what happened."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from assessments.accounts.views import RightRequiredMixin
 from assessments.framework import opening
 from assessments.framework.forms import (
     BulkAssignmentForm,
@@ -56,17 +57,16 @@ def _steps(current: str, cycle: Cycle | None) -> list[dict]:
     ]
 
 
-class _OpenerMixin(LoginRequiredMixin):
+class _OpenerMixin(RightRequiredMixin):
     """Editors and admins only; the cycle (when the URL names one) is loaded with its previous cycle."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.can_open_cycle(request.user):
-            raise PermissionDenied("Only editors and admins open a cycle and set it up.")
-        if "year" in kwargs:
-            self.cycle = get_object_or_404(Cycle.objects.select_related("previous"), year=kwargs["year"])
-        return super().dispatch(request, *args, **kwargs)
+    right = permissions.can_open_cycle
+    refusal = "Only editors and admins open a cycle and set it up."
+
+    @cached_property
+    def cycle(self) -> Cycle:
+        """The cycle the URL names, read once the right has been checked (no 404 before the 403)."""
+        return get_object_or_404(Cycle.objects.select_related("previous"), year=self.kwargs["year"])
 
 
 class CycleOpenView(_OpenerMixin, View):

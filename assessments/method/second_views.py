@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from assessments.accounts.services import EDITOR, RESEARCHER, display_name
+from assessments.accounts.views import RightRequiredMixin
 from assessments.models import AssessmentItem, CountryAssessment, Cycle, Indicator, ItemKind
 from assessments.overview.published import latest_editions, published_country
 from assessments.workflow import permissions
@@ -40,13 +41,9 @@ def blind_raters():
     )
 
 
-class EditorOnly(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.can_view_agreement(request.user):
-            raise PermissionDenied("Only editors ask for second assessments and read their agreement.")
-        return super().dispatch(request, *args, **kwargs)
+class EditorOnly(RightRequiredMixin):
+    right = permissions.can_view_agreement
+    refusal = "Only editors ask for second assessments and read their agreement."
 
 
 class SecondRequestView(EditorOnly, View):

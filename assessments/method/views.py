@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
+from assessments.accounts.views import RightRequiredMixin
 from assessments.models import AssessmentItem, Cycle, Indicator, ItemKind, Rating
 from assessments.overview.staff import visible_assessments
 from assessments.workflow import permissions
@@ -36,13 +37,9 @@ def _cycle(year: int) -> Cycle:
     return get_object_or_404(Cycle.objects.select_related("previous"), year=year)
 
 
-class EditorMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not permissions.is_editor(request.user):
-            raise PermissionDenied("Only editors edit the codebook.")
-        return super().dispatch(request, *args, **kwargs)
+class EditorMixin(RightRequiredMixin):
+    right = permissions.is_editor
+    refusal = "Only editors edit the codebook."
 
 
 # --- codebook --------------------------------------------------------------------------------------------
