@@ -3,7 +3,7 @@ written atomically, as the rendered edition files are) and attached to the editi
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -49,14 +49,7 @@ def original_read(name: str) -> bytes:
 
 def edition_original_attach(*, edition: Edition, stored: StoredOriginal) -> EditionOriginal:
     """Attach the stored original to the edition it was published as (inside the publishing transaction)."""
-    original = EditionOriginal(
-        edition=edition,
-        file_name=stored.file_name,
-        name=stored.name,
-        sha256=stored.sha256,
-        size=stored.size,
-        content_type=stored.content_type,
-    )
+    original = EditionOriginal(edition=edition, **asdict(stored))
     original.full_clean()
     original.save()
     return original

@@ -5,6 +5,7 @@ whole in the default storage (shared by the web servers and the workers) and rea
 The upload page polls the row's status until the parsed annex is ready for review, or shows why it is not."""
 
 import logging
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -40,16 +41,7 @@ def archive_upload_create(*, user, country: Country, cycle: Cycle, content: byte
     if not can_import_archive(user):
         raise PermissionDenied("Only editors and administrators import archived annexes.")
     stored = original_store(content, file_name=file_name)
-    upload = ArchiveUpload(
-        uploaded_by=user,
-        country=country,
-        cycle=cycle,
-        file_name=stored.file_name,
-        name=stored.name,
-        sha256=stored.sha256,
-        size=stored.size,
-        content_type=stored.content_type,
-    )
+    upload = ArchiveUpload(uploaded_by=user, country=country, cycle=cycle, **asdict(stored))
     upload.full_clean()
     upload.save()
     archive_uploads_prune()  # after the save: a file this upload stores again is kept
