@@ -52,3 +52,18 @@ def format_violations(violations: list[dict]) -> str:
         for node in violation["nodes"][:5]:
             lines.append(f"    {node['target']}: {(node['summary'] or '').splitlines()[-1] if node['summary'] else ''}")
     return "\n".join(lines)
+
+
+def page_problems(page, width: int, where: str) -> list[str]:
+    """What every browser test asks of a page at a width: no sideways scroll, one H1, nothing axe-core finds."""
+    problems = []
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        problems.append(f"{where}: {scroll} px wide (horizontal scroll)")
+    if page.locator("h1").count() != 1:
+        problems.append(f"{where}: {page.locator('h1').count()} H1")
+    if AXE_AVAILABLE:
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"{where}:\n{format_violations(violations)}")
+    return problems

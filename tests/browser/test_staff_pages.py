@@ -10,7 +10,7 @@ from assessments.demo.loader import demo_load
 from assessments.models import AssessmentItem, ItemStatus
 from tests.browser.chromium import CHROMIUM
 
-from .axe_staff import AXE_AVAILABLE, axe_violations, format_violations
+from .axe import AXE_AVAILABLE, page_problems
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -78,15 +78,7 @@ def test_staff_pages_reflow_and_pass_axe(browser, live_server, demo_live, capsys
                 if response.status != 200:
                     problems.append(f"{where}: HTTP {response.status}")
                     continue
-                scroll = page.evaluate("document.documentElement.scrollWidth")
-                if scroll > width:
-                    problems.append(f"{where}: {scroll} px wide (horizontal scroll)")
-                if page.locator("h1").count() != 1:
-                    problems.append(f"{where}: {page.locator('h1').count()} H1")
-                if AXE_AVAILABLE:
-                    violations = axe_violations(page)
-                    if violations:
-                        problems.append(f"{where}:\n{format_violations(violations)}")
+                problems += page_problems(page, width, where)
                 checked += 1
             context.close()
     with capsys.disabled():

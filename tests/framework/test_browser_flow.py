@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.demo.loader import demo_load
 from assessments.models import Assignment, CountryAssessment, Indicator
-from tests.browser.axe_staff import AXE_AVAILABLE, axe_violations, format_violations
+from tests.browser.axe import page_problems
 from tests.browser.chromium import CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,15 +25,7 @@ SHOTS = Path(os.environ["R2P_SHOTS_DIR"]) if os.environ.get("R2P_SHOTS_DIR") els
 
 def check(page, width: int, name: str, problems: list[str]) -> None:
     page.wait_for_load_state("networkidle")
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    if scroll > width:
-        problems.append(f"{name} {width}px: {scroll} px wide (horizontal scroll)")
-    if page.locator("h1").count() != 1:
-        problems.append(f"{name} {width}px: {page.locator('h1').count()} H1")
-    if AXE_AVAILABLE:
-        violations = axe_violations(page)
-        if violations:
-            problems.append(f"{name} {width}px:\n{format_violations(violations)}")
+    problems += page_problems(page, width, f"{name} {width}px")
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
