@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from assessments.background.models import HashedStorageFile
 from assessments.framework.models import Country, Cycle
 from assessments.publishing.models import Edition
 
@@ -13,7 +14,7 @@ class ArchiveUploadStatus(models.TextChoices):
     FAILED = "failed", "Could not be read"
 
 
-class ArchiveUpload(models.Model):
+class ArchiveUpload(HashedStorageFile):
     """An uploaded annex: its bytes stored whole in the default storage under a content-hashed name (shared by
     every web server and worker), read by a background task (`read_archive_upload`) into `parsed`.
 
@@ -23,10 +24,6 @@ class ArchiveUpload(models.Model):
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=255, help_text="The name the file was uploaded under.")
-    name = models.CharField(max_length=255, help_text="Storage name; contains the SHA-256 of the content.")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
     status = models.CharField(max_length=8, choices=ArchiveUploadStatus.choices, default=ArchiveUploadStatus.READING)
     error = models.CharField(max_length=500, blank=True)
     parsed = models.JSONField(null=True, blank=True, help_text="The ParsedAnnex, once read.")
@@ -45,17 +42,13 @@ class ArchiveUpload(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
 
-class EditionOriginal(models.Model):
+class EditionOriginal(HashedStorageFile):
     """The original publication an imported edition was read from (PDF, DOCX or text), offered for download.
 
     Written in the transaction that publishes the edition, naming a file already stored whole; never changed."""
 
     edition = models.OneToOneField(Edition, on_delete=models.PROTECT, related_name="original")
     file_name = models.CharField(max_length=255, help_text="The original file's name.")
-    name = models.CharField(max_length=255, help_text="Storage name; contains the SHA-256 of the content.")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
     attached_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date
 
+from assessments.background.models import HashedStorageFile
 from assessments.models import Edition, EditionFile
 from assessments.publishing.annex import AnnexData, content_hash
 from assessments.publishing.exports import FORMATS, RENDERER_VERSION, annex_export
@@ -203,7 +204,7 @@ def not_modified_response(request, etag: str) -> HttpResponseNotModified | None:
 
 
 def edition_file_response(
-    record: EditionFile, *, filename: str, inline: bool, etag: str, last_modified
+    record: HashedStorageFile, *, filename: str, inline: bool, etag: str, last_modified
 ) -> HttpResponse | None:
     """The stored file, streamed (or handed to nginx with X-Accel-Redirect), cacheable for ever; None when the
     file is missing from storage."""

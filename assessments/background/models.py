@@ -9,7 +9,19 @@ from assessments.publishing.models import Edition
 from assessments.workflow.models.assessment import CountryAssessment
 
 
-class EditionFile(models.Model):
+class HashedStorageFile(models.Model):
+    """A file stored whole in the default storage under a name that contains its SHA-256 (background.files)."""
+
+    name = models.CharField(max_length=255, help_text="Storage name; contains the SHA-256 of the content.")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+
+
+class EditionFile(HashedStorageFile):
     """One format of one published edition, rendered once by a task and kept in the default storage.
 
     The row is written only after the whole file is stored, so a row always names a complete file."""
@@ -17,10 +29,6 @@ class EditionFile(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="files")
     fmt = models.CharField(max_length=8)
     renderer_version = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=255, help_text="Storage name; contains the SHA-256 of the content.")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
     rendered_at = models.DateTimeField()
 
     class Meta:
